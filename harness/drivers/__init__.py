@@ -1,0 +1,1 @@
+"""Portal drivers: one protocol, an in-memory and an HTTP implementation."""

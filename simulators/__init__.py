@@ -1,0 +1,1 @@
+"""The world a portal lives in: fake SEVIS, fake mail, and the reference portal."""
