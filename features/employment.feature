@@ -39,6 +39,7 @@ Feature: Reporting employment
   Scenario: A STEM OPT student edits the job title, not the employer name
     Given a logged-in student on STEM OPT
     And the DSO entered the STEM employer "Cedar Labs" in SEVIS
+    And the daily sync from SEVIS to the portal runs
     When the student changes the job title at "Cedar Labs" to "Research Engineer"
     Then the student sees "Research Engineer" as the job title at "Cedar Labs"
     When the student changes the employer name of "Cedar Labs" to "Cedar Labs West"

@@ -39,8 +39,12 @@ Feature: What the portal shows after a transfer, a level change, an early comple
   @rule-stem-denial-deletes
   Scenario: A STEM denial deletes the STEM OPT in SEVIS and in the portal
     Given the student's STEM OPT extension is pending with USCIS
-    And the daily sync from SEVIS to the portal runs
+    And the DSO entered the STEM employer "Cedar Labs" in SEVIS
+    When the daily sync from SEVIS to the portal runs
+    Then the student sees the employer "Cedar Labs"
     When USCIS denies the STEM OPT extension
     Then SEVIS shows the STEM OPT as deleted
+    And the student no longer sees the employer "Cedar Labs"
     And the student sees no "STEM OPT" authorization
     And the student still sees a "Post completion OPT" authorization
+    And the student still sees the employer "Acme Robotics"

@@ -8,10 +8,6 @@ Feature: Employment edits while STEM OPT is pending
     Given a logged-in student on post-completion OPT
     And the student works for "Acme Robotics"
     And the student's STEM OPT extension is pending with USCIS
-    And the daily sync from SEVIS to the portal runs
-
-  Scenario: The student sees the STEM extension as pending
-    Then the student sees a "STEM OPT" authorization with status "Pending"
 
   Scenario: The student edits the job title while STEM OPT is pending
     When the student changes the job title at "Acme Robotics" to "Data Engineer"

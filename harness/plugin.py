@@ -1,0 +1,175 @@
+"""The pytest plugin: options, markers from the rule catalog, profile selection, the
+world fixture, and the rule-by-rule result. Wiring only; the logic lives in the
+modules it imports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.factories import DataFactory, new_seed
+from harness import steps
+from harness.drivers.memory import PortalFactory, reference_portal
+from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
+from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
+from harness.targets import in_memory_world
+from harness.world import World
+
+DEFAULT_PROFILES = ("core", "extended", "security")
+FUTURE_REASON = (
+    "not implemented: future rule (FAQ 10), announced by SEVP and not yet in the portal"
+)
+_RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sevp-harness", "SEVP Portal conformance harness")
+    group.addoption(
+        "--harness-profile",
+        action="append",
+        choices=PROFILES,
+        help="run the scenarios of this profile (repeatable; default: core, extended, security)",
+    )
+    group.addoption("--harness-seed", type=int, help="seed for the scenario data (default: random)")
+    group.addoption(
+        "--harness-matrix",
+        action="store_true",
+        help="print the rule-by-rule result at the end of the run",
+    )
+    group.addoption("--harness-report-dir", help="write the results as JSON into this folder")
+    parser.addini("harness_profiles", "profiles to run, space separated", type="args")
+    parser.addini("harness_seed", "seed for the scenario data", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for rule in RULES:
+        config.addinivalue_line("markers", f"{rule.tag}: {rule.statement}")
+    for item in FAQ_ITEMS:
+        config.addinivalue_line("markers", f"faq-{item}: a rule from item {item} of the DSO FAQ")
+    for profile in Profile:
+        config.addinivalue_line("markers", f"{profile.value}: a scenario of the {profile.value} profile")
+    for module in steps.MODULES:
+        if not config.pluginmanager.is_registered(module):
+            config.pluginmanager.register(module, f"harness-steps-{module.__name__}")
+    config.stash[_RESULTS] = {}
+
+
+def selected_profiles(config: pytest.Config) -> set[str]:
+    chosen = config.getoption("--harness-profile") or config.getini("harness_profiles")
+    return set(chosen or DEFAULT_PROFILES)
+
+
+def _scenario_facts(item: pytest.Item) -> tuple[tuple[str, ...], tuple[int, ...], str]:
+    names = [mark.name for mark in item.iter_markers()]
+    rules = tuple(sorted({n[len("rule-") :] for n in names if n.startswith("rule-")}))
+    faqs = tuple(sorted({int(n[len("faq-") :]) for n in names if n.startswith("faq-")}))
+    profile = next((n for n in names if n in PROFILES), "")
+    return rules, faqs, profile
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    profiles = selected_profiles(config)
+    results = config.stash[_RESULTS]
+    for item in items:
+        rules, faqs, profile = _scenario_facts(item)
+        if not rules:
+            continue  # not a scenario of the conformance suite
+        unknown = [r for r in rules if r not in RULES_BY_ID]
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid} names unknown rules: {', '.join(unknown)}")
+        feature, _, scenario = (getattr(item, "obj", None).__doc__ or "").partition(": ")
+        results[item.nodeid] = ScenarioResult(
+            item.nodeid, feature, scenario or item.name, rules, faqs, profile
+        )
+        if profile == Profile.FUTURE.value and Profile.FUTURE.value not in profiles:
+            item.add_marker(pytest.mark.skip(reason=FUTURE_REASON))
+        elif profile not in profiles:
+            item.add_marker(pytest.mark.skip(reason=f"not applicable: profile {profile!r} not selected"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    result = item.config.stash[_RESULTS].get(item.nodeid)
+    if result is None:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        result.duration = report.duration
+        result.outcome, result.reason = _outcome_of(report)
+        world = item.funcargs.get("world") if hasattr(item, "funcargs") else None
+        if world is not None:
+            result.evidence = list(world.evidence.lines())
+    elif report.when == "teardown" and report.failed and result.outcome is Outcome.PASSED:
+        result.outcome, result.reason = Outcome.FAILED, "teardown failed"
+
+
+def _outcome_of(report: pytest.TestReport) -> tuple[Outcome, str]:
+    if hasattr(report, "wasxfail"):
+        return Outcome.EXPECTED_FAILURE, str(report.wasxfail)
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith("not applicable") or reason.startswith("not implemented"):
+            return Outcome.NOT_APPLICABLE, reason
+        return Outcome.SKIPPED, reason
+    if report.failed:
+        return Outcome.FAILED, str(report.longreprtext).strip().splitlines()[-1:][0] if report.longreprtext else ""
+    return Outcome.PASSED, ""
+
+
+def scenario_results(config: pytest.Config) -> list[ScenarioResult]:
+    return list(config.stash.get(_RESULTS, {}).values())
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    results = scenario_results(config)
+    if not results:
+        return
+    if config.getoption("--harness-matrix"):
+        terminalreporter.section("SEVP Portal conformance: rule by rule")
+        terminalreporter.write_line(render_matrix(rule_matrix(results)))
+    report_dir = config.getoption("--harness-report-dir")
+    if report_dir:
+        path = Path(report_dir)
+        path.mkdir(parents=True, exist_ok=True)
+        payload = [vars(r) | {"outcome": r.outcome.value} for r in results]
+        (path / "results.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+def _run_seed(config: pytest.Config) -> int:
+    seed = config.getoption("--harness-seed") or config.getini("harness_seed")
+    if not seed:
+        if not hasattr(config, "_harness_seed"):
+            config._harness_seed = new_seed()  # type: ignore[attr-defined]
+        return int(config._harness_seed)  # type: ignore[attr-defined]
+    return int(seed)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = _run_seed(config)
+    return f"sevp-harness: data seed {seed} (repeat a run with --harness-seed {seed})"
+
+
+@pytest.fixture
+def portal_factory() -> PortalFactory:
+    """The portal under test; override this fixture to plug in another in-process portal."""
+    return reference_portal
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, portal_factory: PortalFactory) -> World:
+    """A fresh world per scenario; its data comes from the run's seed and the scenario's id."""
+    data = DataFactory(seed=_run_seed(request.config), namespace=request.node.nodeid)
+    return in_memory_world(data, portal_factory)
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any) -> None:
+    world = request.getfixturevalue("world")
+    world.evidence.step(step.keyword, step.name)

@@ -1,0 +1,7 @@
+"""The whole conformance suite against the embedded reference portal, in memory."""
+
+from pytest_bdd import scenarios
+
+from harness.features import FEATURES_DIR
+
+scenarios(str(FEATURES_DIR))
