@@ -4,8 +4,8 @@ a recording SEVIS sink defined here (not the mail or SEVIS simulators), and a sm
 from __future__ import annotations
 
 import itertools
-import sys
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -15,7 +15,11 @@ import pytest
 
 from fixtures.notices import DEFAULT_CATALOG, NoticeId
 from simulators.common.clock import DEFAULT_START, SimulatedClock
-from simulators.common.contract import EmployerInput  # noqa: F401 - for tests, via kit
+from simulators.common.contract import (  # noqa: F401 - for the tests, through kit
+    ContactUpdate,
+    EmployerEdit,
+    EmployerInput,
+)
 from simulators.common.domain import (
     EducationLevel,
     OptStatus,
@@ -173,7 +177,9 @@ class World:
     def creation_token(self, record: StudentRecord) -> str:
         return token_in(self.mailer.to(record.email, NoticeId.ACCOUNT_CREATION)[-1])
 
-    def registered(self, record: StudentRecord | None = None, password: str = PASSWORD) -> StudentRecord:
+    def registered(
+        self, record: StudentRecord | None = None, password: str = PASSWORD
+    ) -> StudentRecord:
         record = self.approve(record)
         self.portal.register(self.creation_token(record), record.sevis_id, password)
         return record
@@ -191,6 +197,18 @@ class World:
 
     def advance(self, days: int = 0, **more: float) -> None:
         self.portal.set_time(self.clock.now() + timedelta(days=days, **more))
+
+    def until_logging_in_monthly(
+        self, record: StudentRecord, day: date, password: str = PASSWORD
+    ) -> str:
+        """Move to 09:00 UTC on ``day``, the student logging in every 30 days on the way so
+        that the inactivity lock never falls; returns the session of the last login."""
+        session = self.session(record, password)
+        while self.clock.today() + timedelta(days=30) < day:
+            self.advance(days=30)
+            session = self.session(record, password)
+        self.until(day)
+        return session
 
     def until(self, day: date) -> None:
         """Move to 09:00 UTC on ``day``."""
