@@ -19,6 +19,8 @@ from simulators.common.contract import (  # noqa: F401 - for the tests, through 
     ContactUpdate,
     EmployerEdit,
     EmployerInput,
+    ErrorCode,
+    PortalError,
 )
 from simulators.common.domain import (
     EducationLevel,
