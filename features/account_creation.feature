@@ -16,6 +16,7 @@ Feature: The account creation email
 
   @rule-src-correction-sends-creation-email
   Scenario: An SRC correction to Approved transmits and sends one account creation email
+    Given USCIS approved the request but SEVIS still shows it pending past the OPT start date
     When the SRC corrects the OPT status to "Approved"
     Then the SEVIS event history shows the data went to the portal
     And the student receives exactly one "account creation" email

@@ -3,6 +3,8 @@ the daily sync, and what SEVIS holds."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pytest_bdd import given, parsers, then, when
 
 from harness.world import ScenarioFailure, World
@@ -162,3 +164,10 @@ def change_list_shows(world: World, kind: str) -> None:
     mine = [r for r in rows if r.sevis_id == world.student.sevis_id and r.kind.value == kind]
     if not mine:
         raise ScenarioFailure(f"no {kind!r} row for {world.student.sevis_id} in the change list: {rows}")
+
+
+@given("USCIS approved the request but SEVIS still shows it pending past the OPT start date")
+def pending_past_start(world: World) -> None:
+    student = world.student
+    request = world.sevis.opt_request(student.requests[next(iter(student.requests))])
+    world.advance_to(request.start_date + timedelta(days=7))

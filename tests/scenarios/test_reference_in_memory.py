@@ -2,6 +2,6 @@
 
 from pytest_bdd import scenarios
 
-from harness.features import FEATURES_DIR
+from harness.suite import FEATURES_DIR
 
 scenarios(str(FEATURES_DIR))

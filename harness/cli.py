@@ -1,0 +1,104 @@
+"""The ``portal-harness`` command: run the conformance suite, list the rules, list the
+step sentences. Thin over the pytest plugin; clear errors, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from harness.catalog import PROFILES, RULES
+from harness.suite import SUITE_DIR
+
+DESCRIPTION = """\
+Conformance harness for SEVP Portal implementations. Runs Gherkin scenarios that encode
+the DSO FAQ about the portal against the embedded reference portal (the default)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal-harness", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the conformance suite and print the rule-by-rule result")
+    run.add_argument(
+        "--profile",
+        action="append",
+        choices=PROFILES,
+        help="run this profile's scenarios (repeatable; default: core, extended, security)",
+    )
+    run.add_argument("--seed", type=int, help="seed for the scenario data, to repeat a run")
+    run.add_argument("--report-dir", help="write the results as JSON into this folder")
+    run.add_argument("-k", dest="keyword", help="only scenarios whose name matches (pytest -k)")
+    run.add_argument("--tag", action="append", help="only scenarios with this tag, e.g. faq-2 (repeatable)")
+    run.add_argument("--verbose", "-v", action="store_true", help="list every scenario")
+
+    rules = commands.add_parser("rules", help="list the rule catalog")
+    rules.add_argument("--json", action="store_true", help="as JSON")
+
+    commands.add_parser("steps", help="list every step sentence with an example (Markdown)")
+    return parser
+
+
+def run_suite(args: argparse.Namespace) -> int:
+    import pytest
+
+    pytest_args = [str(SUITE_DIR), "-c", str(SUITE_DIR / "pytest.ini"), "--rootdir", str(SUITE_DIR)]
+    pytest_args += ["--harness-matrix", "-v" if args.verbose else "-q", "-p", "no:randomly"]
+    for profile in args.profile or ():
+        pytest_args += ["--harness-profile", profile]
+    if args.seed is not None:
+        pytest_args += ["--harness-seed", str(args.seed)]
+    if args.report_dir:
+        pytest_args += ["--harness-report-dir", args.report_dir]
+    if args.keyword:
+        pytest_args += ["-k", args.keyword]
+    if args.tag:
+        pytest_args += ["-m", " or ".join(f"({tag.removeprefix('@')})" for tag in args.tag)]
+    return int(pytest.main(pytest_args))
+
+
+def list_rules(args: argparse.Namespace) -> int:
+    if args.json:
+        rows = [
+            {
+                "id": r.rule_id,
+                "area": r.area,
+                "profile": r.profile.value,
+                "faq": list(r.faq),
+                "statement": r.statement,
+                "source": r.source,
+            }
+            for r in RULES
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for rule in RULES:
+        faq = "FAQ " + ", ".join(map(str, rule.faq)) if rule.faq else "help pages"
+        print(f"{rule.rule_id}  [{rule.profile.value}; {faq}]\n    {rule.statement}\n    source: {rule.source}")
+    return 0
+
+
+def list_steps(_: argparse.Namespace) -> int:
+    from harness.glossary import glossary, render_markdown
+
+    print(render_markdown(glossary()), end="")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"run": run_suite, "rules": list_rules, "steps": list_steps}
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        print("portal-harness: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
