@@ -23,7 +23,7 @@ Feature: Logging in
       | 89   | can log in                                                       |
       | 91   | cannot log in with the right password: the portal says "account-locked" |
 
-  @rule-lock-notice @rule-lock-after-failed-logins
+  @rule-lock-notice
   Scenario: A locked account is told by email
     When the student logs in with a wrong password 3 times
     Then the student receives exactly one "account locked" email

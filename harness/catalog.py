@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
           "FAQ 4, 9: screenshots of the issue, if applicable; the information helps SEVP "
           "investigate and correct the issue."),
     # FAQ 5: the Reset Portal Account action
-    _core("reset-action-offered", "reset-action", (5,),
+    _core("reset-action-offered", "reset-action", (5, 7),
           "SEVIS offers Reset Portal Account for a student with an approved OPT, and not "
           "for one without.",
           "FAQ 5 and 7: the Reset Portal Account link on the Student Information page."),

@@ -11,6 +11,9 @@ from harness import steps
 from harness.gherkin import ScenarioSpec, read_scenarios
 
 
+ACTOR_TITLES = {"dso": "DSO", "src": "SRC", "sevis": "SEVIS and USCIS"}
+
+
 @dataclass(frozen=True)
 class GlossaryEntry:
     actor: str
@@ -57,7 +60,7 @@ def render_markdown(entries: list[GlossaryEntry]) -> str:
     for entry in entries:
         if entry.actor != actor:
             actor = entry.actor
-            lines += ["", f"## {actor.capitalize()}", ""]
+            lines += ["", f"## {ACTOR_TITLES.get(actor, actor.capitalize())}", ""]
         kinds = "/".join(t.capitalize() for t in entry.types)
         example = f" e.g. `{entry.example}` ({entry.where})" if entry.example else " (no example yet)"
         lines.append(f"- {kinds} `{entry.sentence}`:{example}")

@@ -62,19 +62,19 @@ def selected_profiles(config: pytest.Config) -> set[str]:
     return set(chosen or DEFAULT_PROFILES)
 
 
-def _scenario_facts(item: pytest.Item) -> tuple[tuple[str, ...], tuple[int, ...], str]:
-    names = [mark.name for mark in item.iter_markers()]
-    rules = tuple(sorted({n[len("rule-") :] for n in names if n.startswith("rule-")}))
-    faqs = tuple(sorted({int(n[len("faq-") :]) for n in names if n.startswith("faq-")}))
-    profile = next((n for n in names if n in PROFILES), "")
-    return rules, faqs, profile
+def _scenario_facts(item: pytest.Item) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    names = {mark.name for mark in item.iter_markers()}
+    rules = tuple(sorted(n[len("rule-") :] for n in names if n.startswith("rule-")))
+    faqs = tuple(sorted(int(n[len("faq-") :]) for n in names if n.startswith("faq-")))
+    profiles = tuple(p for p in PROFILES if p in names)
+    return rules, faqs, profiles
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     profiles = selected_profiles(config)
     results = config.stash[_RESULTS]
     for item in items:
-        rules, faqs, profile = _scenario_facts(item)
+        rules, faqs, scenario_profiles = _scenario_facts(item)
         if not rules:
             continue  # not a scenario of the conformance suite
         unknown = [r for r in rules if r not in RULES_BY_ID]
@@ -82,12 +82,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{item.nodeid} names unknown rules: {', '.join(unknown)}")
         feature, _, scenario = (getattr(item, "obj", None).__doc__ or "").partition(": ")
         results[item.nodeid] = ScenarioResult(
-            item.nodeid, feature, scenario or item.name, rules, faqs, profile
+            item.nodeid, feature, scenario or item.name, rules, faqs, " ".join(scenario_profiles)
         )
-        if profile == Profile.FUTURE.value and Profile.FUTURE.value not in profiles:
+        if profiles.intersection(scenario_profiles):
+            continue
+        if scenario_profiles == (Profile.FUTURE.value,):
             item.add_marker(pytest.mark.skip(reason=FUTURE_REASON))
-        elif profile not in profiles:
-            item.add_marker(pytest.mark.skip(reason=f"not applicable: profile {profile!r} not selected"))
+        else:
+            wanted = ", ".join(scenario_profiles) or "none"
+            item.add_marker(pytest.mark.skip(reason=f"not applicable: profile {wanted} not selected"))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -333,6 +333,12 @@ class MailStore:
             self._mailboxes.setdefault(normalized, _Mailbox(normalized))
         return normalized
 
+    def close_mailbox(self, address: str) -> None:
+        """Close the mailbox (a school address deactivated after graduation): mail to it
+        bounces from now on; what it received stays queryable as evidence."""
+        with self._changed:
+            self._mailboxes.pop(normalize_address(address), None)
+
     def has_mailbox(self, address: str) -> bool:
         with self._changed:
             return normalize_address(address) in self._mailboxes

@@ -468,3 +468,24 @@ def test_any_bytes_parse_or_are_refused_as_malformed(raw: bytes) -> None:
         return
     assert content.raw == raw
     assert all(link.lower().startswith(("http://", "https://")) for link in content.links)
+
+
+def test_a_closed_mailbox_bounces_new_mail_and_keeps_what_it_had() -> None:
+    from email.message import EmailMessage
+
+    from simulators.common.clock import SimulatedClock
+    from simulators.common.seams import MailNotSent
+    from simulators.mail import InMemoryMailer, MailStore
+
+    store = MailStore(SimulatedClock())
+    store.create_mailbox("grad@school.example.edu")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@b.example", "grad@school.example.edu", "hi"
+    message.set_content("before")
+    InMemoryMailer(store).send(message)
+    store.close_mailbox("GRAD@school.example.edu")
+    with pytest.raises(MailNotSent):
+        InMemoryMailer(store).send(message)
+    assert store.count(recipient="grad@school.example.edu") == 1
+    assert not store.has_mailbox("grad@school.example.edu")
+    assert store.bounces(recipient="grad@school.example.edu")
