@@ -42,11 +42,17 @@ def notice_body_problems(
         elif item is BodyItem.REPORTING_REMINDER and not all(
             word in lowered for word in ("report", "address", "employer")
         ):
-            problems.append(f"{item.value}: the body does not ask to report address and employer changes")
+            problems.append(
+                f"{item.value}: the body does not ask to report address and employer changes"
+            )
         elif item in LINK_PATHS and not message.link_parameter("token", path=LINK_PATHS[item]):
-            problems.append(f"{item.value}: no link to {LINK_PATHS[item]} with a token among {message.links}")
-        elif item is BodyItem.CLOSURE_DATE and closure_date is not None and not any(
-            form in text for form in _date_forms(closure_date)
+            problems.append(
+                f"{item.value}: no link to {LINK_PATHS[item]} with a token among {message.links}"
+            )
+        elif (
+            item is BodyItem.CLOSURE_DATE
+            and closure_date is not None
+            and not any(form in text for form in _date_forms(closure_date))
         ):
             problems.append(f"{item.value}: {closure_date.isoformat()} is not in the body")
     return problems
@@ -73,7 +79,9 @@ def recipient_problems(messages: Iterable[StoredMessage], students: set[str]) ->
     for message in messages:
         recipients = {a.lower() for a in (*message.to, *message.cc, *message.envelope_recipients)}
         if len(recipients) != 1 or not recipients <= students:
-            problems.append(f"{message.subject!r} went to {sorted(recipients)}; expected one student")
+            problems.append(
+                f"{message.subject!r} went to {sorted(recipients)}; expected one student"
+            )
     return problems
 
 

@@ -20,7 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal-harness", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run the conformance suite and print the rule-by-rule result")
+    run = commands.add_parser(
+        "run", help="run the conformance suite and print the rule-by-rule result"
+    )
     run.add_argument(
         "--profile",
         action="append",
@@ -30,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="seed for the scenario data, to repeat a run")
     run.add_argument("--report-dir", help="write the results as JSON into this folder")
     run.add_argument("-k", dest="keyword", help="only scenarios whose name matches (pytest -k)")
-    run.add_argument("--tag", action="append", help="only scenarios with this tag, e.g. faq-2 (repeatable)")
+    run.add_argument(
+        "--tag", action="append", help="only scenarios with this tag, e.g. faq-2 (repeatable)"
+    )
     run.add_argument("--verbose", "-v", action="store_true", help="list every scenario")
 
     rules = commands.add_parser("rules", help="list the rule catalog")
@@ -75,7 +79,9 @@ def list_rules(args: argparse.Namespace) -> int:
         return 0
     for rule in RULES:
         faq = "FAQ " + ", ".join(map(str, rule.faq)) if rule.faq else "help pages"
-        print(f"{rule.rule_id}  [{rule.profile.value}; {faq}]\n    {rule.statement}\n    source: {rule.source}")
+        print(
+            f"{rule.rule_id}  [{rule.profile.value}; {faq}]\n    {rule.statement}\n    source: {rule.source}"
+        )
     return 0
 
 

@@ -30,7 +30,7 @@ def read_scenarios(features_dir: Path = FEATURES_DIR) -> list[ScenarioSpec]:
     for feature in get_features([str(features_dir)]):
         for template in feature.scenarios.values():
             contexts = [c for examples in template.examples for c in examples.as_contexts()] or [{}]
-            steps = []
+            steps: list[tuple[str, str]] = []
             for context in contexts:
                 rendered = template.render(context)
                 steps.extend((step.type, step.name) for step in rendered.steps)

@@ -10,7 +10,6 @@ from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 from harness import steps
 from harness.gherkin import ScenarioSpec, read_scenarios
 
-
 ACTOR_TITLES = {"dso": "DSO", "src": "SRC", "sevis": "SEVIS and USCIS"}
 
 
@@ -45,7 +44,11 @@ def glossary(scenarios: list[ScenarioSpec] | None = None) -> list[GlossaryEntry]
             if hit:
                 example, where = hit, f"{scenario.path}:{scenario.line}"
                 break
-        entries.append(GlossaryEntry(actors[(module, sentence)], tuple(sorted(set(types))), sentence, example, where))
+        entries.append(
+            GlossaryEntry(
+                actors[(module, sentence)], tuple(sorted(set(types))), sentence, example, where
+            )
+        )
     return sorted(entries, key=lambda e: (e.actor, e.sentence))
 
 
@@ -62,6 +65,8 @@ def render_markdown(entries: list[GlossaryEntry]) -> str:
             actor = entry.actor
             lines += ["", f"## {ACTOR_TITLES.get(actor, actor.capitalize())}", ""]
         kinds = "/".join(t.capitalize() for t in entry.types)
-        example = f" e.g. `{entry.example}` ({entry.where})" if entry.example else " (no example yet)"
+        example = (
+            f" e.g. `{entry.example}` ({entry.where})" if entry.example else " (no example yet)"
+        )
         lines.append(f"- {kinds} `{entry.sentence}`:{example}")
     return "\n".join(lines) + "\n"

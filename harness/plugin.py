@@ -5,6 +5,7 @@ modules it imports."""
 from __future__ import annotations
 
 import json
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,14 @@ import pytest
 
 from fixtures.factories import DataFactory, new_seed
 from harness import steps
-from harness.drivers.memory import PortalFactory, reference_portal
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
+from harness.drivers.memory import PortalFactory, reference_portal
 from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
 from harness.targets import in_memory_world
 from harness.world import World
 
 DEFAULT_PROFILES = ("core", "extended", "security")
-FUTURE_REASON = (
-    "not implemented: future rule (FAQ 10), announced by SEVP and not yet in the portal"
-)
+FUTURE_REASON = "not implemented: future rule (FAQ 10), announced by SEVP and not yet in the portal"
 _RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
 
 
@@ -50,7 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for item in FAQ_ITEMS:
         config.addinivalue_line("markers", f"faq-{item}: a rule from item {item} of the DSO FAQ")
     for profile in Profile:
-        config.addinivalue_line("markers", f"{profile.value}: a scenario of the {profile.value} profile")
+        config.addinivalue_line(
+            "markers", f"{profile.value}: a scenario of the {profile.value} profile"
+        )
     for module in steps.MODULES:
         if not config.pluginmanager.is_registered(module):
             config.pluginmanager.register(module, f"harness-steps-{module.__name__}")
@@ -90,24 +91,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=FUTURE_REASON))
         else:
             wanted = ", ".join(scenario_profiles) or "none"
-            item.add_marker(pytest.mark.skip(reason=f"not applicable: profile {wanted} not selected"))
+            item.add_marker(
+                pytest.mark.skip(reason=f"not applicable: profile {wanted} not selected")
+            )
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[Any]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     result = item.config.stash[_RESULTS].get(item.nodeid)
     if result is None:
-        return
+        return report
     if report.when == "call" or (report.when == "setup" and not report.passed):
         result.duration = report.duration
         result.outcome, result.reason = _outcome_of(report)
-        world = item.funcargs.get("world") if hasattr(item, "funcargs") else None
+        world = getattr(item, "funcargs", {}).get("world")
         if world is not None:
             result.evidence = list(world.evidence.lines())
     elif report.when == "teardown" and report.failed and result.outcome is Outcome.PASSED:
         result.outcome, result.reason = Outcome.FAILED, "teardown failed"
+    return report
 
 
 def _outcome_of(report: pytest.TestReport) -> tuple[Outcome, str]:
@@ -120,7 +125,9 @@ def _outcome_of(report: pytest.TestReport) -> tuple[Outcome, str]:
             return Outcome.NOT_APPLICABLE, reason
         return Outcome.SKIPPED, reason
     if report.failed:
-        return Outcome.FAILED, str(report.longreprtext).strip().splitlines()[-1:][0] if report.longreprtext else ""
+        return Outcome.FAILED, str(report.longreprtext).strip().splitlines()[-1:][
+            0
+        ] if report.longreprtext else ""
     return Outcome.PASSED, ""
 
 
@@ -173,6 +180,8 @@ def world(request: pytest.FixtureRequest, portal_factory: PortalFactory) -> Worl
     return in_memory_world(data, portal_factory)
 
 
-def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any) -> None:
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
+) -> None:
     world = request.getfixturevalue("world")
     world.evidence.step(step.keyword, step.name)

@@ -60,9 +60,7 @@ class RuleRow:
 def rule_matrix(results: Iterable[ScenarioResult], rules: Iterable[Rule] = RULES) -> list[RuleRow]:
     """One row per catalog rule with the scenarios that name it, in catalog order."""
     results = list(results)
-    return [
-        RuleRow(rule, tuple(r for r in results if rule.rule_id in r.rules)) for rule in rules
-    ]
+    return [RuleRow(rule, tuple(r for r in results if rule.rule_id in r.rules)) for rule in rules]
 
 
 def render_matrix(rows: list[RuleRow]) -> str:

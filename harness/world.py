@@ -9,8 +9,9 @@ person across Given, When and Then.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import TypeVar
 
 from fixtures.factories import DataFactory
@@ -29,7 +30,7 @@ from simulators.common.contract import (
 from simulators.common.domain import LIMITS, EducationLevel, OptStatus, OptType
 from simulators.common.records import NewStudent, UsAddress
 from simulators.mail import Folder, MailStore, StoredMessage
-from simulators.sevis import IssueReport, SevisService
+from simulators.sevis import IssueReport, ReportOutcome, SevisService
 from simulators.sevis.transport import FaultyTransport
 
 T = TypeVar("T")
@@ -105,7 +106,7 @@ class World:
         self.evidence = evidence or Evidence()
         self.students: list[StudentActor] = []
         self.last_refusal: PortalError | None = None
-        self.last_report_outcome = None  # the SRC's answer to the latest report
+        self.last_report_outcome: ReportOutcome | None = None  # the SRC's latest answer
         self.mail.create_mailbox(DSO_EMAIL)
         clock.on_move(self._tell_everyone_the_time)
 
@@ -195,10 +196,16 @@ class World:
             return self.notices[NoticeId(words.strip().replace(" ", "-"))]
         except ValueError:
             known = ", ".join(n.notice_id.value.replace("-", " ") for n in self.notices)
-            raise ScenarioFailure(f"no notice called {words!r} in the catalog; known: {known}") from None
+            raise ScenarioFailure(
+                f"no notice called {words!r} in the catalog; known: {known}"
+            ) from None
 
-    def emails(self, student: StudentActor, notice: Notice, folder: Folder | None = None) -> list[StoredMessage]:
-        return list(self.mail.messages(recipient=student.email, subject=notice.subject, folder=folder))
+    def emails(
+        self, student: StudentActor, notice: Notice, folder: Folder | None = None
+    ) -> list[StoredMessage]:
+        return list(
+            self.mail.messages(recipient=student.email, subject=notice.subject, folder=folder)
+        )
 
     def newest_email(self, student: StudentActor, notice: Notice) -> StoredMessage:
         found = self.emails(student, notice)
@@ -212,7 +219,9 @@ class World:
     def link_token(self, message: StoredMessage, item: BodyItem) -> str:
         token = message.link_parameter("token", path=LINK_PATHS[item])
         if not token:
-            raise ScenarioFailure(f"the email {message.subject!r} has no {item.value}: {message.links}")
+            raise ScenarioFailure(
+                f"the email {message.subject!r} has no {item.value}: {message.links}"
+            )
         return token
 
     def portal_emails(self) -> list[StoredMessage]:
@@ -221,7 +230,9 @@ class World:
         return [m for m in self.mail.messages() if m.sender.lower() in senders]
 
     def _mailbox_summary(self, address: str) -> str:
-        subjects = [f"{m.folder.value}: {m.subject!r}" for m in self.mail.messages(recipient=address)]
+        subjects = [
+            f"{m.folder.value}: {m.subject!r}" for m in self.mail.messages(recipient=address)
+        ]
         bounces = [f"bounce: {b.reason}" for b in self.mail.bounces(recipient=address)]
         return "; ".join(subjects + bounces) or "nothing"
 
@@ -241,8 +252,12 @@ class World:
         student.password = password
         student.passwords.append(password)
 
-    def log_in(self, student: StudentActor, *, password: str | None = None, attest: bool = True) -> None:
-        session = self.portal.login(student.email, password if password is not None else student.password)
+    def log_in(
+        self, student: StudentActor, *, password: str | None = None, attest: bool = True
+    ) -> None:
+        session = self.portal.login(
+            student.email, password if password is not None else student.password
+        )
         if student.session:
             student.earlier_sessions.append(student.session)
         student.session = session
@@ -257,9 +272,11 @@ class World:
 
     def fail_logins(self, student: StudentActor, times: int) -> None:
         for attempt in range(times):
-            self.attempt(lambda: self.portal.login(student.email, f"Wrong-{attempt}-Password!"))
+            self.attempt(partial(self.portal.login, student.email, f"Wrong-{attempt}-Password!"))
 
-    def reset_password_by_email(self, student: StudentActor, notice_words: str, new_password: str) -> None:
+    def reset_password_by_email(
+        self, student: StudentActor, notice_words: str, new_password: str
+    ) -> None:
         message = self.newest_email(student, self.notice(notice_words))
         token = self.link_token(message, BodyItem.RESET_LINK)
         self.portal.complete_password_reset(token, new_password)
@@ -284,7 +301,7 @@ class World:
     def employer_input(self, student: StudentActor, name: str, **changes: object) -> EmployerInput:
         start = max(student.opt_start or self.clock.today(), self.clock.today())
         entered = self.data.employer(start, name=name)
-        return EmployerInput(**{**vars(entered), **changes})  # type: ignore[arg-type]
+        return replace(entered, **changes)  # type: ignore[arg-type]
 
     def add_employer(self, student: StudentActor, employer: EmployerInput) -> EmployerView:
         view = self.portal.add_employer(self.session_of(student), employer)
@@ -297,7 +314,9 @@ class World:
 
     def delete_employer(self, student: StudentActor, name: str, *, confirmed: bool) -> None:
         employer = student.employers.get(name) or self.employer_named(student, name)
-        self.portal.delete_employer(self.session_of(student), employer.employer_id, never_worked_confirmed=confirmed)
+        self.portal.delete_employer(
+            self.session_of(student), employer.employer_id, never_worked_confirmed=confirmed
+        )
 
     def update_contact(self, student: StudentActor, update: ContactUpdate) -> None:
         self.portal.update_contact(self.session_of(student), update)
@@ -361,9 +380,13 @@ class World:
 
 
 ADDRESS_PROBLEMS: dict[str, Callable[[UsAddress], UsAddress]] = {
-    "a ZIP code of 4 digits": lambda a: UsAddress(a.street, a.city, a.state, a.zip_code[:4], a.other),
+    "a ZIP code of 4 digits": lambda a: UsAddress(
+        a.street, a.city, a.state, a.zip_code[:4], a.other
+    ),
     "a state that does not exist": lambda a: UsAddress(a.street, a.city, "XX", a.zip_code, a.other),
-    "a street of 65 characters": lambda a: UsAddress("9" * 65, a.city, a.state, a.zip_code, a.other),
+    "a street of 65 characters": lambda a: UsAddress(
+        "9" * 65, a.city, a.state, a.zip_code, a.other
+    ),
     "no street": lambda a: UsAddress("", a.city, a.state, a.zip_code, a.other),
 }
 

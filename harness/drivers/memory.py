@@ -31,4 +31,6 @@ def reference_portal(
     options: ReferenceOptions = HARNESS_OPTIONS,
 ) -> PortalDriver:
     """The embedded reference portal, in memory."""
-    return PortalService(clock, mailer, sevis, settings or PortalSettings(), notices, options=options)
+    return PortalService(
+        clock, mailer, sevis, settings or PortalSettings(), notices, options=options
+    )

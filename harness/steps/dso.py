@@ -55,7 +55,9 @@ def email_typo(world: World) -> None:
 @when(parsers.parse('the DSO retrieves the deleted employment "{name}" in SEVIS and restores it'))
 def dso_restores(world: World, name: str) -> None:
     student = world.student
-    deleted = [e for e in world.sevis.deleted_employment(student.sevis_id) if e.employer_name == name]
+    deleted = [
+        e for e in world.sevis.deleted_employment(student.sevis_id) if e.employer_name == name
+    ]
     if not deleted:
         raise ScenarioFailure(f"SEVIS has no deleted employment {name!r} to retrieve")
     world.sevis.restore_employment(student.sevis_id, deleted[0].employment_id, DSO_NAME)
@@ -82,7 +84,11 @@ def dso_level_change(world: World) -> None:
     world.sevis.change_education_level(world.student.sevis_id, LEVEL_AFTER[level], DSO_NAME)
 
 
-@when(parsers.parse("the DSO completes the student's record {days:d} days before the authorized OPT end date"))
+@when(
+    parsers.parse(
+        "the DSO completes the student's record {days:d} days before the authorized OPT end date"
+    )
+)
 def dso_completes_early(world: World, days: int) -> None:
     student = world.student
     assert student.opt_end is not None

@@ -43,7 +43,9 @@ def new_one_received(world: World, notice: str) -> None:
     before = world.student.emails_seen.get(notice, 0)
     found = world.emails(world.student, world.notice(notice))
     if len(found) != before + 1:
-        raise ScenarioFailure(f"expected one new {notice!r} email after {before}; found {len(found)}")
+        raise ScenarioFailure(
+            f"expected one new {notice!r} email after {before}; found {len(found)}"
+        )
 
 
 @then(parsers.parse('the "{notice}" email is in the student\'s junk folder'))

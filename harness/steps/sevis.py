@@ -158,12 +158,16 @@ def sevis_new_phone(world: World) -> None:
         raise ScenarioFailure(f"SEVIS holds phone {held!r}, expected {world.student.new_phone!r}")
 
 
-@then(parsers.parse('the downloadable list of student changes shows a "{kind}" change by the student'))
+@then(
+    parsers.parse('the downloadable list of student changes shows a "{kind}" change by the student')
+)
 def change_list_shows(world: World, kind: str) -> None:
     rows = world.sevis.student_change_list()
     mine = [r for r in rows if r.sevis_id == world.student.sevis_id and r.kind.value == kind]
     if not mine:
-        raise ScenarioFailure(f"no {kind!r} row for {world.student.sevis_id} in the change list: {rows}")
+        raise ScenarioFailure(
+            f"no {kind!r} row for {world.student.sevis_id} in the change list: {rows}"
+        )
 
 
 @given("USCIS approved the request but SEVIS still shows it pending past the OPT start date")

@@ -7,7 +7,7 @@ from pytest_bdd import parsers, then, when
 from harness.world import ScenarioFailure, World
 from simulators.sevis import RetransmitData, Ticket, UnlockPortalAccount
 
-LEAVING_OUT = {
+LEAVING_OUT: dict[str, dict[str, bool]] = {
     "the student's name": {"names": False},
     "the SEVIS ID": {"sevis_ids": False},
     "the student's name or SEVIS ID": {"names": False, "sevis_ids": False},
@@ -21,7 +21,13 @@ MISSING_WORDS = {
 
 @when(parsers.parse("the DSO reports a portal issue to the SRC without {what}"))
 def report_without(world: World, what: str) -> None:
-    world.report_to_src(world.student, "The student cannot see the employer", **LEAVING_OUT[what])
+    leave_out = LEAVING_OUT[what]
+    world.report_to_src(
+        world.student,
+        "The student cannot see the employer",
+        names=leave_out.get("names", True),
+        sevis_ids=leave_out.get("sevis_ids", True),
+    )
 
 
 @when(
@@ -84,14 +90,18 @@ def no_ticket(world: World) -> None:
 @then(parsers.parse("the SRC asks for the missing {what}"))
 def src_asks_for(world: World, what: str) -> None:
     outcome = world.last_report_outcome
-    asked = set(outcome.missing) if outcome else set()
+    asked: set[str] = set(outcome.missing) if outcome else set()
     if asked != MISSING_WORDS[what]:
-        raise ScenarioFailure(f"the SRC asked for {sorted(asked)}, expected {sorted(MISSING_WORDS[what])}")
+        raise ScenarioFailure(
+            f"the SRC asked for {sorted(asked)}, expected {sorted(MISSING_WORDS[what])}"
+        )
 
 
 @when("the SRC resolves the ticket by resetting the portal account")
 def src_resets(world: World) -> None:
-    world.sevis.src.resolve_ticket(_ticket(world).ticket_id, UnlockPortalAccount(world.student.sevis_id))
+    world.sevis.src.resolve_ticket(
+        _ticket(world).ticket_id, UnlockPortalAccount(world.student.sevis_id)
+    )
 
 
 @when("the SRC resolves the ticket by re-transmitting the student's data")

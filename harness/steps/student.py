@@ -162,9 +162,7 @@ def password_reset_button(world: World) -> None:
     world.portal.request_password_reset(world.student.email)
 
 
-@when(
-    parsers.parse('the student follows the link in the "{notice}" email and sets a new password')
-)
+@when(parsers.parse('the student follows the link in the "{notice}" email and sets a new password'))
 def follow_reset_link(world: World, notice: str) -> None:
     student = world.student
     world.reset_password_by_email(student, notice, world.new_password(student))
@@ -232,7 +230,9 @@ def works_for(world: World, name: str) -> None:
 @when(parsers.parse('the student adds the employer "{name}"'))
 @when(parsers.parse('the student adds the employer "{name}" again'))
 def adds_employer(world: World, name: str) -> None:
-    world.attempt(lambda: world.add_employer(world.student, world.employer_input(world.student, name)))
+    world.attempt(
+        lambda: world.add_employer(world.student, world.employer_input(world.student, name))
+    )
 
 
 @when("the student reports an employer starting today")
@@ -243,9 +243,7 @@ def reports_employer_today(world: World) -> None:
 
 EMPLOYER_PROBLEMS = {
     "a name of 101 characters": lambda w, s: {"employer_name": "N" * 101},
-    "a ZIP code of 4 digits": lambda w, s: {
-        "address": replace(w.data.address(), zip_code="1234")
-    },
+    "a ZIP code of 4 digits": lambda w, s: {"address": replace(w.data.address(), zip_code="1234")},
     "a start date before the OPT start date": lambda w, s: {
         "start_date": s.opt_start - timedelta(days=1)
     },
@@ -286,7 +284,9 @@ def delete_with_confirmation(world: World, name: str) -> None:
 
 
 @when(
-    parsers.parse('the other student deletes the employer "{name}" of the first student, confirming')
+    parsers.parse(
+        'the other student deletes the employer "{name}" of the first student, confirming'
+    )
 )
 def other_student_deletes(world: World, name: str) -> None:
     target = world.student.employers.get(name) or world.employer_named(world.student, name)
@@ -355,7 +355,9 @@ def sees_employer_as_before(world: World, name: str) -> None:
 def sees_job_title(world: World, title: str, name: str) -> None:
     employer = world.employer_named(world.student, name)
     if employer.job_title != title:
-        raise ScenarioFailure(f"job title at {name!r} is {employer.job_title!r}, expected {title!r}")
+        raise ScenarioFailure(
+            f"job title at {name!r} is {employer.job_title!r}, expected {title!r}"
+        )
 
 
 # --- authorizations and the unemployment counter ----------------------------------------
@@ -380,7 +382,9 @@ def sees_no_authorization_of(world: World, label: str) -> None:
 def still_sees_authorization_of(world: World, label: str) -> None:
     seen = world.portal.authorizations(world.session_of(world.student))
     if not any(a.opt_type.label == label and a.status is OptStatus.APPROVED for a in seen):
-        raise ScenarioFailure(f"expected an approved {label} authorization; the student sees {seen}")
+        raise ScenarioFailure(
+            f"expected an approved {label} authorization; the student sees {seen}"
+        )
 
 
 @then(parsers.parse("the unemployment counter shows {used:d} of {allowed:d} days used"))
@@ -489,14 +493,11 @@ def no_password_anywhere(world: World) -> None:
 @then("no history entry contains a link token")
 def no_token_in_history(world: World) -> None:
     student = world.student
-    tokens = [
-        m.link_parameter("token") for m in world.mail.messages(recipient=student.email)
-    ]
+    tokens = [m.link_parameter("token") for m in world.mail.messages(recipient=student.email)]
     history = repr(world.portal.history(world.session_of(student)))
     leaked = [t for t in tokens if t and t in history]
     if leaked:
         raise ScenarioFailure(f"{len(leaked)} link token(s) appear on the History page")
-
 
 
 @then(parsers.parse('the portal refuses with "{code}"'))

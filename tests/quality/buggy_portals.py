@@ -15,7 +15,9 @@ from simulators.portal.models import Account
 class DeletesWithoutConfirmation(PortalService):
     """FAQ 2: deletes an employer although the student did not confirm never working there."""
 
-    def delete_employer(self, session: str, employer_id: str, *, never_worked_confirmed: bool) -> None:
+    def delete_employer(
+        self, session: str, employer_id: str, *, never_worked_confirmed: bool
+    ) -> None:
         super().delete_employer(session, employer_id, never_worked_confirmed=True)
 
 

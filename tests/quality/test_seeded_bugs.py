@@ -37,9 +37,13 @@ def run_rules(pytester: pytest.Pytester, portal: type, rules: tuple[str, ...]) -
 
 
 @pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda bug: f"faq{bug.faq}-{bug.portal.__name__}")
-def test_the_rules_scenarios_catch_the_seeded_bug(pytester: pytest.Pytester, bug: SeededBug) -> None:
+def test_the_rules_scenarios_catch_the_seeded_bug(
+    pytester: pytest.Pytester, bug: SeededBug
+) -> None:
     outcome = run_rules(pytester, bug.portal, bug.rules).parseoutcomes()
-    assert outcome.get("failed", 0) >= 1, f"{bug.portal.__name__} passed every scenario of {bug.rules}"
+    assert outcome.get("failed", 0) >= 1, (
+        f"{bug.portal.__name__} passed every scenario of {bug.rules}"
+    )
 
 
 def test_the_reference_passes_every_rule_the_bugs_break(pytester: pytest.Pytester) -> None:

@@ -45,5 +45,11 @@ def test_every_scenario_names_known_rules_profiles_and_faq_items(scenario) -> No
 
 
 def test_every_faq_item_is_encoded() -> None:
-    covered = {item for s in SCENARIOS for tag in s.tags if tag.startswith("faq-") for item in [int(tag[4:])]}
+    covered = {
+        item
+        for s in SCENARIOS
+        for tag in s.tags
+        if tag.startswith("faq-")
+        for item in [int(tag[4:])]
+    }
     assert covered == set(range(1, 11))
