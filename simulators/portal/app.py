@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -167,8 +168,10 @@ def create_app(
         _route("/me/unemployment", "GET", unemployment),
         _route("/me/employers", "GET", employers),
         _route("/me/employers", "POST", add_employer),
-        _route("/me/employers/{employer_id}", "PATCH", edit_employer),
-        _route("/me/employers/{employer_id}", "DELETE", delete_employer),
+        # ":path" because the server decodes %2F before routing: an id with a slash in it
+        # (the contract does not forbid one) must still reach its employer.
+        _route("/me/employers/{employer_id:path}", "PATCH", edit_employer),
+        _route("/me/employers/{employer_id:path}", "DELETE", delete_employer),
         _route("/me/history", "GET", history),
         _route("/_harness/info", "GET", info),
         _route("/_harness/clock", "GET", read_clock),
@@ -304,11 +307,15 @@ def _problem(body: dict[str, Any], *, headers: dict[str, str] | None = None) -> 
     )
 
 
+_CONVERTER = re.compile(r"\{(\w+):\w+\}")
+
+
 def routes_of(app: Starlette) -> set[tuple[str, str]]:
     """Every ``(method, path)`` the app serves; the contract's drift test compares these."""
     found: set[tuple[str, str]] = set()
     for route in app.routes:
         if isinstance(route, Route):
             methods = set(route.methods or ()) - {"HEAD"}
-            found.update((method, route.path) for method in methods)
+            path = _CONVERTER.sub(r"{\1}", route.path)
+            found.update((method, path) for method in methods)
     return found
