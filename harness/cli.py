@@ -48,7 +48,7 @@ def run_suite(args: argparse.Namespace) -> int:
     import pytest
 
     pytest_args = [str(SUITE_DIR), "-c", str(SUITE_DIR / "pytest.ini"), "--rootdir", str(SUITE_DIR)]
-    pytest_args += ["--harness-matrix", "-v" if args.verbose else "-q", "-p", "no:randomly"]
+    pytest_args += ["--harness-matrix", "-v" if args.verbose else "-q"]
     for profile in args.profile or ():
         pytest_args += ["--harness-profile", profile]
     if args.seed is not None:

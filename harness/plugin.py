@@ -71,6 +71,7 @@ def _scenario_facts(item: pytest.Item) -> tuple[tuple[str, ...], tuple[int, ...]
     return rules, faqs, profiles
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected what will not run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     profiles = selected_profiles(config)
     results = config.stash[_RESULTS]
@@ -142,6 +143,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if config.getoption("--harness-matrix"):
         terminalreporter.section("SEVP Portal conformance: rule by rule")
         terminalreporter.write_line(render_matrix(rule_matrix(results)))
+        seed = _run_seed(config)
+        terminalreporter.write_line(
+            f"data seed {seed}: repeat with --harness-seed {seed} (portal-harness run --seed {seed})"
+        )
     report_dir = config.getoption("--harness-report-dir")
     if report_dir:
         path = Path(report_dir)

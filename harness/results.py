@@ -35,7 +35,7 @@ class RuleStatus(str, Enum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_RUN = "not run"  # every scenario skipped or not applicable
-    NOT_COVERED = "no scenario"
+    NOT_SELECTED = "not selected"  # no scenario of the rule ran (tags, -k, or a profile)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class RuleRow:
     @property
     def status(self) -> RuleStatus:
         if not self.scenarios:
-            return RuleStatus.NOT_COVERED
+            return RuleStatus.NOT_SELECTED
         if self.count(Outcome.FAILED):
             return RuleStatus.FAILED
         if self.count(Outcome.PASSED) or self.count(Outcome.EXPECTED_FAILURE):

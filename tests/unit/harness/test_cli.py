@@ -1,0 +1,54 @@
+"""The portal-harness command: help, clear errors, the catalog, the glossary, a run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from harness.catalog import RULES
+from harness.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "run" in capsys.readouterr().out
+
+
+def test_a_bad_argument_is_a_clear_error_not_a_traceback() -> None:
+    done = run_cli("run", "--profile", "nonsense")
+    assert done.returncode == 2
+    assert "invalid choice: 'nonsense'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_rules_as_json_lists_the_whole_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [row["id"] for row in listed] == [rule.rule_id for rule in RULES]
+
+
+def test_steps_prints_the_glossary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["steps"]) == 0
+    assert "the student logs in with a wrong password" in capsys.readouterr().out
+
+
+def test_run_prints_the_rule_by_rule_result_for_the_chosen_tag() -> None:
+    done = run_cli("run", "--tag", "faq-2", "--seed", "7")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "SEVP Portal conformance: rule by rule" in done.stdout
+    assert "delete-needs-confirmation" in done.stdout
+    assert "data seed 7" in done.stdout
+    assert "lock-after-failed-logins" in done.stdout  # every rule has a row, run or not
