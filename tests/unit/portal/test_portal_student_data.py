@@ -461,3 +461,36 @@ def test_the_counter_ignores_pending_requests(world, kit) -> None:
     record = kit.student_record(authorizations=(kit.authorization(), pending))
     _, session = world.logged_in(record)
     assert world.portal.unemployment(session).days_allowed == 90
+
+
+def test_with_stem_pending_the_student_may_still_add_an_employer(world, kit) -> None:
+    post = kit.authorization()
+    pending = kit.authorization(
+        OptType.STEM,
+        kit.OPT_END + timedelta(days=1),
+        kit.OPT_END.replace(year=2028),
+        OptStatus.PENDING,
+    )
+    _, session = world.logged_in(kit.student_record(authorizations=(post, pending)))
+    view = world.portal.add_employer(session, employer_input(kit))
+    assert view.opt_type is OptType.POST_COMPLETION
+
+
+def test_with_stem_pending_edits_work_after_the_post_completion_end(world, kit) -> None:
+    """FAQ 6: USCIS approved the extension but SEVIS still says pending; the post-completion
+    end date has passed and the student still edits employment."""
+    post = kit.authorization()
+    pending = kit.authorization(
+        OptType.STEM,
+        kit.OPT_END + timedelta(days=1),
+        kit.OPT_END.replace(year=2028),
+        OptStatus.PENDING,
+    )
+    record, session = world.logged_in(kit.student_record(authorizations=(post, pending)))
+    acme = world.portal.add_employer(session, employer_input(kit))
+    session = world.until_logging_in_monthly(record, kit.OPT_END + timedelta(days=20))
+    edited = world.portal.edit_employer(
+        session, acme.employer_id, kit.EmployerEdit(job_title="Senior Data Engineer")
+    )
+    assert edited.job_title == "Senior Data Engineer"
+    assert world.sink.changes[-1].kind is StudentChangeKind.EMPLOYER_EDITED
