@@ -1,0 +1,86 @@
+"""The pytest plugin in a throwaway project: tags as strict markers, profiles, the
+matrix, reports and expected failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+FEATURE = """\
+@faq-2 @core
+Feature: Deletion
+  Background:
+    Given a logged-in student on post-completion OPT
+    And the student works for "Acme Robotics"
+
+  @rule-delete-needs-confirmation
+  Scenario: Refused without confirmation
+    When the student deletes the employer "Acme Robotics" without confirming they never worked there
+    Then the portal refuses with "never-worked-confirmation-required"
+
+  @rule-delete-recorded
+  Scenario: Wrongly expects a refusal
+    When the student deletes the employer "Acme Robotics" confirming they never worked there
+    Then the portal refuses with "never-worked-confirmation-required"
+"""
+FUTURE = """\
+@faq-10 @future @rule-dso-notified-of-changes
+Feature: Future
+  Scenario: Notified
+    Given a logged-in student on post-completion OPT
+    Then the DSO receives a notification of the student's change
+"""
+SUITE = """
+from pytest_bdd import scenarios
+scenarios("features")
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest('pytest_plugins = ["harness.plugin"]')
+    features = pytester.mkdir("features")
+    (features / "deletion.feature").write_text(FEATURE)
+    (features / "future.feature").write_text(FUTURE)
+    pytester.makepyfile(test_suite=SUITE)
+    return pytester
+
+
+def run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return project.runpytest_inprocess("-p", "no:cacheprovider", "--strict-markers", *args)
+
+
+def test_tags_are_registered_markers_and_the_matrix_is_printed(project: pytest.Pytester) -> None:
+    result = run(project, "--harness-matrix")
+    result.assert_outcomes(passed=1, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*SEVP Portal conformance: rule by rule*",
+            "delete-needs-confirmation *passed",
+            "delete-recorded *failed",
+            "dso-notified-of-changes *not implemented (future)",
+        ]
+    )
+
+
+def test_a_profile_selects_scenarios_and_future_is_reported_not_failed(project: pytest.Pytester) -> None:
+    run(project, "--harness-profile", "extended").assert_outcomes(skipped=3)
+    future = run(project, "--harness-profile", "future")
+    future.assert_outcomes(failed=1, skipped=2)
+    future.stdout.fnmatch_lines(["*no notification of the student's change reached the DSO*"])
+
+
+def test_an_unknown_rule_tag_is_a_usage_error(project: pytest.Pytester) -> None:
+    (project.path / "features" / "deletion.feature").write_text(
+        FEATURE.replace("@rule-delete-recorded", "@rule-no-such-rule")
+    )
+    result = run(project)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*'rule-no-such-rule' not found in `markers`*"])
+
+
+def test_the_seed_repeats_the_data(project: pytest.Pytester) -> None:
+    run(project, "--harness-seed", "99").stdout.fnmatch_lines(["*data seed 99*"])
