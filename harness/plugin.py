@@ -12,16 +12,24 @@ from typing import Any
 import pytest
 
 from fixtures.factories import DataFactory, new_seed
-from harness import steps
+from harness import steps, timing
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
 from harness.drivers.memory import PortalFactory, reference_portal
 from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
-from harness.targets import in_memory_world
-from harness.world import World
+from harness.targets import (
+    HttpSettings,
+    HttpTarget,
+    PreflightError,
+    in_memory_world,
+    target_from_options,
+)
+from harness.world import ScenarioFailure, World
 
 DEFAULT_PROFILES = ("core", "extended", "security")
 FUTURE_REASON = "not implemented: future rule (FAQ 10), announced by SEVP and not yet in the portal"
 _RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
+_TARGET = pytest.StashKey[HttpTarget | None]()
+_WORLD = pytest.StashKey[World]()  # steps ask for the world by name: not in item.funcargs
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,6 +49,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-report-dir", help="write the results as JSON into this folder")
     parser.addini("harness_profiles", "profiles to run, space separated", type="args")
     parser.addini("harness_seed", "seed for the scenario data", default="")
+    group.addoption("--harness-target", metavar="URL", help="run against the portal at URL")
+    group.addoption(
+        "--harness-target-cmd",
+        metavar="CMD",
+        help="start the portal with CMD (told where SMTP and SEVIS listen through "
+        "SEVP_HARNESS_* variables), run against it, stop it at the end",
+    )
+    group.addoption(
+        "--harness-http-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="bound on each HTTP exchange with the target (default 5)",
+    )
+    group.addoption(
+        "--harness-mail-wait",
+        type=float,
+        metavar="SECONDS",
+        help="how long a scenario waits for an email over SMTP (default 1)",
+    )
+    parser.addini("harness_target", "URL of the portal under test", default="")
+    parser.addini("harness_target_cmd", "command that starts the portal under test", default="")
+    parser.addini("harness_http_timeout", "bound on each HTTP exchange, seconds", default="")
+    parser.addini("harness_mail_wait", "how long to wait for an email, seconds", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,6 +87,38 @@ def pytest_configure(config: pytest.Config) -> None:
         if not config.pluginmanager.is_registered(module):
             config.pluginmanager.register(module, f"harness-steps-{module.__name__}")
     config.stash[_RESULTS] = {}
+    config.stash[_TARGET] = None
+
+
+def _http_settings(config: pytest.Config) -> HttpSettings:
+    defaults = HttpSettings()
+    timeout = config.getoption("--harness-http-timeout") or config.getini("harness_http_timeout")
+    wait = config.getoption("--harness-mail-wait")
+    wait = config.getini("harness_mail_wait") if wait is None else wait
+    return HttpSettings(
+        timeout=float(timeout or defaults.timeout),
+        mail_wait=float(defaults.mail_wait if wait in (None, "") else wait),
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """The preflight, before the first scenario: a target that cannot be tested stops the
+    run with a plain message (no traceback)."""
+    config = session.config
+    if config.option.collectonly or not session.items:
+        return
+    url = config.getoption("--harness-target") or config.getini("harness_target")
+    command = config.getoption("--harness-target-cmd") or config.getini("harness_target_cmd")
+    if not (url or command):
+        return
+    try:
+        target = target_from_options(url or None, command or None, _http_settings(config))
+    except PreflightError as error:
+        raise pytest.UsageError(f"sevp-harness preflight: {error}") from None
+    config.stash[_TARGET] = target
+    if target is not None:
+        config.add_cleanup(target.close)
 
 
 def selected_profiles(config: pytest.Config) -> set[str]:
@@ -108,7 +171,7 @@ def pytest_runtest_makereport(
     if report.when == "call" or (report.when == "setup" and not report.passed):
         result.duration = report.duration
         result.outcome, result.reason = _outcome_of(report)
-        world = getattr(item, "funcargs", {}).get("world")
+        world = item.stash.get(_WORLD, None)
         if world is not None:
             result.evidence = list(world.evidence.lines())
     elif report.when == "teardown" and report.failed and result.outcome is Outcome.PASSED:
@@ -178,11 +241,30 @@ def portal_factory() -> PortalFactory:
     return reference_portal
 
 
+@pytest.fixture(scope="session")
+def harness_target(pytestconfig: pytest.Config) -> HttpTarget | None:
+    """The portal on the wire (--harness-target or --harness-target-cmd); None: in memory."""
+    return pytestconfig.stash.get(_TARGET, None)
+
+
 @pytest.fixture
-def world(request: pytest.FixtureRequest, portal_factory: PortalFactory) -> World:
+def world(
+    request: pytest.FixtureRequest,
+    portal_factory: PortalFactory,
+    harness_target: HttpTarget | None,
+) -> World:
     """A fresh world per scenario; its data comes from the run's seed and the scenario's id."""
     data = DataFactory(seed=_run_seed(request.config), namespace=request.node.nodeid)
-    return in_memory_world(data, portal_factory)
+    if harness_target is None:
+        built = in_memory_world(data, portal_factory)
+    else:
+        if not harness_target.clock_control:
+            reason = timing.clock_skip_reason(request.node)
+            if reason:
+                pytest.skip(reason)
+        built = harness_target.world(data)
+    request.node.stash[_WORLD] = built
+    return built
 
 
 def pytest_bdd_before_step(
@@ -190,3 +272,18 @@ def pytest_bdd_before_step(
 ) -> None:
     world = request.getfixturevalue("world")
     world.evidence.step(step.keyword, step.name)
+    timing.before_step(request.node, world.clock.now())
+
+
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: Any,
+) -> None:
+    world = request.getfixturevalue("world")
+    problem = timing.unlisted_move(request.node, step_func, world.clock.now())
+    if problem:
+        raise ScenarioFailure(problem)

@@ -107,6 +107,9 @@ class World:
         self.students: list[StudentActor] = []
         self.last_refusal: PortalError | None = None
         self.last_report_outcome: ReportOutcome | None = None  # the SRC's latest answer
+        #: Seconds to wait for a student's email before reading the mailbox: 0 in memory,
+        #: where mail is filed before the portal returns; over the wire a vendor may send later.
+        self.mail_wait = 0.0
         self.mail.create_mailbox(DSO_EMAIL)
         clock.on_move(self._tell_everyone_the_time)
 
@@ -203,6 +206,10 @@ class World:
     def emails(
         self, student: StudentActor, notice: Notice, folder: Folder | None = None
     ) -> list[StoredMessage]:
+        if self.mail_wait > 0:  # returns as soon as one matches; waits in full for none
+            self.mail.wait_for_messages(
+                self.mail_wait, recipient=student.email, subject=notice.subject, folder=folder
+            )
         return list(
             self.mail.messages(recipient=student.email, subject=notice.subject, folder=folder)
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import TracebackType
@@ -90,6 +91,8 @@ class HttpPortal:
     ``timeout`` bounds connecting, waiting for the answer to begin, and reading the
     whole answer once it has begun, so one call never takes much more than three times
     ``timeout``. No call is retried: a repeated POST could double an effect.
+    ``on_exchange`` hears every exchange as it is recorded (and again when a contract
+    violation is found in its answer), e.g. to write it into a scenario's evidence.
     """
 
     def __init__(
@@ -98,12 +101,14 @@ class HttpPortal:
         *,
         timeout: float = 5.0,
         session: requests.Session | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._http = session or requests.Session()
         self._owns_http = session is None
         self.exchanges: list[Exchange] = []
+        self.on_exchange = on_exchange
 
     def __repr__(self) -> str:
         return f"HttpPortal({self.base_url!r}, {len(self.exchanges)} exchanges)"
@@ -400,7 +405,12 @@ class HttpPortal:
         method, url = (last.method, last.url) if last else ("?", self.base_url)
         if last is not None:
             self.exchanges[-1] = _with_error(last, f"contract-violation: {reason}")
+            self._heard(self.exchanges[-1])
         return error_cls(TargetFault.CONTRACT_VIOLATION, operation, method, url, reason)
+
+    def _heard(self, exchange: Exchange) -> None:
+        if self.on_exchange is not None:
+            self.on_exchange(exchange)
 
 
 class _ReadFailed(Exception):
@@ -435,19 +445,19 @@ class _Recorder:
         if self.recorded:
             return
         self.recorded = True
-        self.portal.exchanges.append(
-            Exchange(
-                operation=self.operation,
-                method=self.method,
-                url=mask_text(self.url),
-                status=status,
-                elapsed_ms=round((time.monotonic() - started) * 1000, 3),
-                request_body=mask_body(self.payload or b""),
-                response_body=mask_body(self.response_bytes),
-                authorization=f"Bearer {MASK}" if self.authorized else "",
-                error=error,
-            )
+        exchange = Exchange(
+            operation=self.operation,
+            method=self.method,
+            url=mask_text(self.url),
+            status=status,
+            elapsed_ms=round((time.monotonic() - started) * 1000, 3),
+            request_body=mask_body(self.payload or b""),
+            response_body=mask_body(self.response_bytes),
+            authorization=f"Bearer {MASK}" if self.authorized else "",
+            error=error,
         )
+        self.portal.exchanges.append(exchange)
+        self.portal._heard(exchange)
 
 
 def _with_error(exchange: Exchange, error: str) -> Exchange:

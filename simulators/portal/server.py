@@ -1,0 +1,193 @@
+"""The reference portal as a real server: real SMTP to the mail simulator, HTTP to the SEVIS
+simulator, and the contract served by uvicorn on 127.0.0.1.
+
+    SEVP_HARNESS_SMTP_HOST=127.0.0.1 SEVP_HARNESS_SMTP_PORT=2525 \\
+    SEVP_HARNESS_SEVIS_URL=http://127.0.0.1:8081 SEVP_HARNESS_PORT=8000 \\
+    python -m simulators.portal
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+
+from simulators.common.clock import DEFAULT_START, SimulatedClock
+from simulators.common.launch import (
+    ENV_PORT,
+    ENV_SEVIS_URL,
+    ENV_SMTP_HOST,
+    ENV_SMTP_PORT,
+    launch_environ,
+)
+from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint
+from simulators.mail.smtp import SmtpMailer
+from simulators.portal.app import create_app
+from simulators.portal.options import ReferenceOptions
+from simulators.portal.outbound import HttpStudentChangeSink
+from simulators.portal.service import PortalService
+
+#: The exit status of a launch with a missing or bad variable (as argparse uses for usage).
+USAGE_EXIT = 2
+LOOPBACK = "127.0.0.1"
+
+
+class SettingsError(ValueError):
+    """A launch variable is missing or malformed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    smtp: SmtpEndpoint
+    sevis_url: str
+    port: int
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ServerSettings:
+        """Read the four variables; every problem is reported at once, not the first only."""
+        problems: list[str] = []
+
+        def need(name: str) -> str:
+            value = environ.get(name, "").strip()
+            if not value:
+                problems.append(f"{name} is not set")
+            return value
+
+        host = need(ENV_SMTP_HOST)
+        smtp_port = _port(need(ENV_SMTP_PORT), ENV_SMTP_PORT, problems, allow_zero=False)
+        sevis_url = need(ENV_SEVIS_URL)
+        port = _port(need(ENV_PORT), ENV_PORT, problems, allow_zero=True)
+        if sevis_url:
+            parts = urlsplit(sevis_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                problems.append(f"{ENV_SEVIS_URL} must be an http:// URL, not {sevis_url!r}")
+        if host and not _is_host(host):
+            problems.append(f"{ENV_SMTP_HOST} is not a host name or address: {host!r}")
+        if problems:
+            raise SettingsError("; ".join(problems))
+        return cls(SmtpEndpoint(host, smtp_port), sevis_url.rstrip("/"), port)
+
+    def as_environ(self) -> dict[str, str]:
+        return launch_environ(SimulatorEndpoints(self.smtp, self.sevis_url), self.port)
+
+
+def _port(text: str, name: str, problems: list[str], *, allow_zero: bool) -> int:
+    if not text:
+        return 0
+    lowest = 0 if allow_zero else 1
+    if not text.isdigit() or not lowest <= int(text) <= 65535:
+        problems.append(f"{name} must be a port number ({lowest}-65535), not {text!r}")
+        return 0
+    return int(text)
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.rstrip(".").split(".")
+        return all(label and label.replace("-", "").isalnum() for label in labels)
+    return True
+
+
+class RestartableClock(SimulatedClock):
+    """The served reference's clock: a reset starts a new timeline at ``start``, so the
+    harness may set the next scenario's (earlier) time. It keeps no listeners across a
+    restart; the portal registers none."""
+
+    def __init__(self, start: datetime = DEFAULT_START) -> None:
+        super().__init__(start)
+        self.start = start
+
+    def restart(self) -> None:
+        SimulatedClock.__init__(self, self.start)
+
+
+class ServedReferencePortal(PortalService):
+    """``PortalService`` whose reset also restarts its clock (POST /_harness/reset)."""
+
+    def reset(self) -> None:
+        if isinstance(self.clock, RestartableClock):
+            self.clock.restart()
+        super().reset()
+
+
+def reference_app(
+    smtp: SmtpEndpoint,
+    sevis_url: str,
+    *,
+    clock: RestartableClock | None = None,
+    options: ReferenceOptions | None = None,
+    timeout: float = 5.0,
+) -> Starlette:
+    """The reference portal wired to real SMTP and to SEVIS over HTTP, behind the contract.
+
+    ``timeout`` bounds each SMTP conversation and each POST to SEVIS.
+    """
+    clock = clock or RestartableClock()
+    service = ServedReferencePortal(
+        clock,
+        SmtpMailer(smtp.host, smtp.port, timeout=timeout),
+        HttpStudentChangeSink(sevis_url, timeout=timeout),
+        options=options or ReferenceOptions(),
+    )
+    endpoints = SimulatorEndpoints(smtp=smtp, sevis_url=sevis_url)
+    return create_app(service, clock=clock, simulators=endpoints)
+
+
+def main(environ: Mapping[str, str] | None = None, *, err: TextIO | None = None) -> int:
+    """Serve the reference on 127.0.0.1 until interrupted; 2 for a missing or bad variable."""
+    err = err or sys.stderr
+    try:
+        settings = ServerSettings.from_environ(os.environ if environ is None else environ)
+    except SettingsError as problem:
+        print(f"simulators.portal: cannot start: {problem}", file=err)
+        print(
+            f"  set {ENV_SMTP_HOST}, {ENV_SMTP_PORT} (the mail simulator), {ENV_SEVIS_URL} "
+            f"(the SEVIS simulator) and {ENV_PORT} (where to listen, 0 for any free port)",
+            file=err,
+        )
+        return USAGE_EXIT
+    import uvicorn  # here: the variables are checked before the server's import cost
+
+    # proto=IPPROTO_TCP: asyncio then sets TCP_NODELAY on accepted connections (see serving.py)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, settings.port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        print(f"simulators.portal: cannot listen on {LOOPBACK}:{settings.port}: {error}", file=err)
+        return 1
+    port = sock.getsockname()[1]
+    app = reference_app(settings.smtp, settings.sevis_url)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+    print(f"SEVP reference portal listening on http://{LOOPBACK}:{port}", flush=True)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])  # returns on SIGINT or SIGTERM
+    finally:
+        sock.close()
+    return 0
+
+
+__all__ = [
+    "ENV_PORT",
+    "ENV_SEVIS_URL",
+    "ENV_SMTP_HOST",
+    "ENV_SMTP_PORT",
+    "RestartableClock",
+    "ServedReferencePortal",
+    "ServerSettings",
+    "SettingsError",
+    "main",
+    "reference_app",
+]
