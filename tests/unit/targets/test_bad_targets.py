@@ -1,0 +1,140 @@
+"""A bad target never hangs or crashes the harness: each misbehaviour gives a clear
+preflight error, or a failed scenario whose message and evidence say what went wrong,
+within bounded time."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness.targets import free_loopback_port
+
+pytest_plugins = ["pytester"]
+
+FAST = ("--harness-http-timeout", "0.5", "--harness-mail-wait", "0.3")
+
+
+def _no_traceback(result: pytest.RunResult) -> str:
+    text = result.stderr.str() + result.stdout.str()
+    assert "Traceback" not in text, text
+    return text
+
+
+@pytest.fixture
+def silent_listener() -> Iterator[str]:
+    """Accepts connections (the kernel does) and never answers a byte."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+# --- preflight errors ---------------------------------------------------------------------
+
+
+def test_nothing_listening_is_a_preflight_error(run_suite: Any) -> None:
+    url = f"http://127.0.0.1:{free_loopback_port()}"
+    run = run_suite("--harness-target", url, *FAST)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    text = _no_traceback(run.result)
+    assert f"sevp-harness preflight: nothing is listening at {url}" in text
+
+
+def test_a_portal_that_never_answers_is_a_preflight_error(
+    run_suite: Any, silent_listener: str
+) -> None:
+    started = time.monotonic()
+    run = run_suite("--harness-target", silent_listener, *FAST)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "did not answer GET /_harness/info within 0.5s" in _no_traceback(run.result)
+    assert time.monotonic() - started < 10
+
+
+def test_html_instead_of_the_info_is_a_preflight_error(run_suite: Any, serve_portal: Any) -> None:
+    portal = serve_portal(misbehave=("GET", "/_harness/info", "html"))
+    run = run_suite("--harness-target", portal.url, *FAST)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    text = _no_traceback(run.result)
+    assert "does not answer GET /_harness/info as the contract says (not-json" in text
+
+
+def test_another_contract_major_version_is_a_preflight_error(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(info_override={"contract_version": "2.1.0"})
+    run = run_suite("--harness-target", portal.url, *FAST)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    text = _no_traceback(run.result)
+    assert "speaks contract version '2.1.0'; this harness speaks 1.0.0" in text
+
+
+def test_a_portal_that_does_not_say_where_it_sends_mail_is_a_preflight_error(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(info_override={"simulators": {"smtp": None, "sevis_url": None}})
+    run = run_suite("--harness-target", portal.url, *FAST)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "does not say where it sends mail" in _no_traceback(run.result)
+
+
+# --- failed scenarios with evidence -----------------------------------------------------------
+
+
+def _failed_with(run: Any, words: str, evidence: str) -> dict[str, Any]:
+    run.result.assert_outcomes(failed=1)
+    scenario = run.scenario()
+    assert scenario["outcome"] == "failed"
+    assert words in run.result.stdout.str(), run.result.stdout.str()[-3000:]
+    assert any(evidence in line for line in scenario["evidence"]), scenario["evidence"]
+    return scenario
+
+
+def test_a_500_fails_the_scenario_with_the_exchange_as_evidence(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(misbehave=("POST", "/me/employers", "500"))
+    run = run_suite("--harness-target", portal.url, *FAST, "-m", "faq-2", "-k", "neverworked")
+    _failed_with(
+        run,
+        "add_employer: POST",
+        "http add_employer: POST",
+    )
+    assert "server-error: answered 500" in run.result.stdout.str()
+
+
+def test_html_instead_of_json_fails_the_scenario(run_suite: Any, serve_portal: Any) -> None:
+    portal = serve_portal(misbehave=("GET", "/me/employers", "html"))
+    run = run_suite("--harness-target", portal.url, *FAST, "-m", "faq-2", "-k", "neverworked")
+    _failed_with(run, "not-json: a 200 answer that is not JSON (text/html)", "[not-json")
+
+
+def test_a_route_that_hangs_fails_the_scenario_within_the_timeout(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(misbehave=("POST", "/me/employers", "hang"))
+    started = time.monotonic()
+    run = run_suite("--harness-target", portal.url, *FAST, "-m", "faq-2", "-k", "neverworked")
+    _failed_with(run, "timeout: no answer within 0.5s", "-> no answer")
+    assert time.monotonic() - started < 15
+
+
+def test_a_portal_that_never_sends_the_email_fails_the_scenario(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(mailer="drop")
+    run = run_suite("--harness-target", portal.url, *FAST, "-m", "faq-2", "-k", "neverworked")
+    _failed_with(run, "no 'account-creation' email", "http deliver: POST")
+
+
+def test_an_smtp_conversation_that_stalls_fails_the_scenario_and_the_run_ends(
+    run_suite: Any, serve_portal: Any
+) -> None:
+    portal = serve_portal(mailer="stall")
+    started = time.monotonic()
+    run = run_suite("--harness-target", portal.url, *FAST, "-m", "faq-2", "-k", "neverworked")
+    _failed_with(run, "no 'account-creation' email", "http deliver: POST")
+    assert time.monotonic() - started < 15  # the SMTP server stops despite the open session
