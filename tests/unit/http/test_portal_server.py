@@ -1,0 +1,84 @@
+"""``python -m simulators.portal``: a missing or bad variable is a plain message and exit
+status 2, never a traceback; the reference's reset starts a new timeline."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from simulators.portal.server import (
+    RestartableClock,
+    ServedReferencePortal,
+    ServerSettings,
+    SettingsError,
+    main,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+GOOD = {
+    "SEVP_HARNESS_SMTP_HOST": "127.0.0.1",
+    "SEVP_HARNESS_SMTP_PORT": "2525",
+    "SEVP_HARNESS_SEVIS_URL": "http://127.0.0.1:8081/",
+    "SEVP_HARNESS_PORT": "0",
+}
+
+
+def test_good_variables_are_read() -> None:
+    settings = ServerSettings.from_environ(GOOD)
+    assert (settings.smtp.port, settings.sevis_url, settings.port) == (
+        2525,
+        "http://127.0.0.1:8081",
+        0,
+    )
+    assert ServerSettings.from_environ(settings.as_environ()) == settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("SEVP_HARNESS_SMTP_HOST", "", "SEVP_HARNESS_SMTP_HOST is not set"),
+        ("SEVP_HARNESS_SMTP_HOST", "no such host!", "is not a host name"),
+        ("SEVP_HARNESS_SMTP_PORT", "0", "must be a port number (1-65535)"),
+        ("SEVP_HARNESS_SMTP_PORT", "smtp", "must be a port number"),
+        ("SEVP_HARNESS_SEVIS_URL", "127.0.0.1:8081", "must be an http:// URL"),
+        ("SEVP_HARNESS_PORT", "70000", "must be a port number (0-65535)"),
+    ],
+)
+def test_a_bad_variable_is_named(name: str, value: str, words: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(words)):
+        ServerSettings.from_environ(GOOD | {name: value})
+    err = io.StringIO()
+    assert main(GOOD | {name: value}, err=err) == 2
+    assert words in err.getvalue()
+
+
+def test_the_command_exits_2_without_a_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "simulators.portal"],
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "SEVP_HARNESS_SMTP_HOST is not set" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_reset_starts_a_new_timeline() -> None:
+    clock = RestartableClock()
+    portal = ServedReferencePortal(clock, mailer=None, sevis=None)  # type: ignore[arg-type]
+    portal.set_time(clock.start + timedelta(days=400))
+    assert clock.now() == clock.start + timedelta(days=400)
+    portal.reset()
+    assert clock.now() == clock.start
+    portal.set_time(clock.start + timedelta(days=1))
+    assert clock.now() == clock.start + timedelta(days=1)
