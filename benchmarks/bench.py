@@ -3,6 +3,8 @@ shared and noisy, so no test asserts a time). Prints every figure; exits 0.
 
     python benchmarks/bench.py            # every benchmark
     python benchmarks/bench.py suite      # only the in-memory suite
+    python benchmarks/bench.py exchange   # harness per HTTP exchange vs a bare Session
+    python benchmarks/bench.py http-suite # the whole suite over HTTP beside in memory
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from harness.suite import SUITE_DIR
 
 ROUNDS = 3
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _median_seconds(run: Callable[[], None], rounds: int = ROUNDS) -> float:
@@ -54,7 +57,75 @@ def bench_suite_in_memory() -> None:
     print(f"  ratio {ratio:.2f} (target <= 3.00): {'met' if ratio <= 3 else 'NOT MET'}")
 
 
-BENCHMARKS: dict[str, Callable[[], None]] = {"suite": bench_suite_in_memory}
+def bench_http_exchange(calls: int = 400) -> None:
+    """Target: the harness's time per HTTP exchange (HttpPortal: encode, bounded read,
+    masked evidence, typed decode) within 1.25 times a bare keep-alive requests.Session
+    round trip (GET and .json()) to the same reference server, in the same run."""
+    import requests
+
+    from fixtures.factories import DataFactory
+    from harness.drivers.http import HttpPortal
+    from harness.targets import in_memory_world
+    from simulators.common.domain import OptType
+    from simulators.common.serving import serve_in_thread
+    from simulators.portal.app import create_app
+
+    world = in_memory_world(DataFactory(seed=1, namespace="bench"))
+    student = world.enroll_student()
+    world.request_opt(student, OptType.POST_COMPLETION, pending=True)
+    world.approve_by_uscis(student, OptType.POST_COMPLETION)
+    world.register(student)
+    session = world.session_of(student)
+    world.add_employer(student, world.employer_input(student, "Bench Works"))
+    with (
+        serve_in_thread(create_app(world.portal, clock=world.clock)) as served,
+        requests.Session() as bare,
+        HttpPortal(served.url, timeout=5.0) as harness,
+    ):
+        url = served.url + "/me/employers"
+        headers = {"Authorization": f"Bearer {session}", "Accept": "application/json"}
+
+        def bare_calls() -> None:
+            for _ in range(calls):
+                bare.get(url, headers=headers, timeout=5.0).json()
+
+        def harness_calls() -> None:
+            for _ in range(calls):
+                harness.employers(session)
+            harness.exchanges.clear()
+
+        bare_calls(), harness_calls()  # warm both connections and code paths
+        bare_s, harness_s = [], []
+        for _ in range(5):  # interleaved, so drift on a shared machine hits both alike
+            bare_s.append(_median_seconds(bare_calls, rounds=1))
+            harness_s.append(_median_seconds(harness_calls, rounds=1))
+    per_bare = statistics.median(bare_s) / calls * 1000
+    per_harness = statistics.median(harness_s) / calls * 1000
+    ratio = per_harness / per_bare
+    print(
+        f"HTTP exchange (GET /me/employers): harness {per_harness:.3f} ms; "
+        f"bare requests.Session {per_bare:.3f} ms"
+    )
+    print(f"  ratio {ratio:.2f} (target <= 1.25): {'met' if ratio <= 1.25 else 'NOT MET'}")
+
+
+def bench_suite_over_http() -> None:
+    """Reported, no target: the whole suite against the reference served over HTTP (real
+    SMTP, SEVIS over HTTP) beside the same suite in memory, same pytest process shape."""
+    scenarios = REPO / "tests" / "scenarios"
+    in_memory = _median_seconds(_pytest(str(scenarios / "test_reference_in_memory.py")))
+    over_http = _median_seconds(_pytest(str(scenarios / "test_reference_over_http.py")))
+    print(
+        f"suite over HTTP: {over_http:.2f} s; in memory: {in_memory:.2f} s "
+        f"(ratio {over_http / in_memory:.2f}, each a whole pytest process)"
+    )
+
+
+BENCHMARKS: dict[str, Callable[[], None]] = {
+    "suite": bench_suite_in_memory,
+    "exchange": bench_http_exchange,
+    "http-suite": bench_suite_over_http,
+}
 
 
 def main(argv: list[str]) -> int:
