@@ -36,6 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--tag", action="append", help="only scenarios with this tag, e.g. faq-2 (repeatable)"
     )
     run.add_argument("--verbose", "-v", action="store_true", help="list every scenario")
+    run.add_argument("--target", metavar="URL", help="run against the portal served at URL")
+    run.add_argument(
+        "--target-cmd",
+        metavar="CMD",
+        help="start the portal with CMD (SEVP_HARNESS_* variables say where to send), "
+        "run against it, stop it at the end",
+    )
+    run.add_argument("--http-timeout", type=float, metavar="SECONDS", help="per HTTP exchange")
+    run.add_argument(
+        "--mail-wait", type=float, metavar="SECONDS", help="how long to wait for an email"
+    )
 
     rules = commands.add_parser("rules", help="list the rule catalog")
     rules.add_argument("--json", action="store_true", help="as JSON")
@@ -57,6 +68,14 @@ def run_suite(args: argparse.Namespace) -> int:
         pytest_args += ["--harness-report-dir", args.report_dir]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
+    for option, value in (
+        ("--harness-target", args.target),
+        ("--harness-target-cmd", args.target_cmd),
+        ("--harness-http-timeout", args.http_timeout),
+        ("--harness-mail-wait", args.mail_wait),
+    ):
+        if value is not None:
+            pytest_args += [option, str(value)]
     if args.tag:
         pytest_args += ["-m", " or ".join(f"({tag.removeprefix('@')})" for tag in args.tag)]
     return int(pytest.main(pytest_args))
