@@ -94,7 +94,8 @@ def bench_http_exchange(calls: int = 400) -> None:
                 harness.employers(session)
             harness.exchanges.clear()
 
-        bare_calls(), harness_calls()  # warm both connections and code paths
+        bare_calls()  # warm both connections and code paths
+        harness_calls()
         bare_s, harness_s = [], []
         for _ in range(5):  # interleaved, so drift on a shared machine hits both alike
             bare_s.append(_median_seconds(bare_calls, rounds=1))

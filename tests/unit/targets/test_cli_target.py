@@ -9,7 +9,12 @@ from harness.cli import main
 
 def test_the_target_options_reach_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
-    monkeypatch.setattr(pytest, "main", lambda args: seen.append(args) or 0)
+
+    def fake_main(args: list[str]) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(pytest, "main", fake_main)
     assert main(["run", "--target", "http://127.0.0.1:9", "--http-timeout", "2"]) == 0
     assert main(["run", "--target-cmd", "my-portal --serve", "--mail-wait", "0"]) == 0
     first, second = seen
