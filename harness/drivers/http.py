@@ -526,13 +526,25 @@ def mask_body(raw: bytes) -> str:
     if not raw:
         return ""
     text = raw.decode("utf-8", errors="replace")
-    try:
-        masked = json.dumps(mask_value(json.loads(text)), ensure_ascii=False)
-    except (json.JSONDecodeError, RecursionError):
-        masked = mask_text(text)
+    lowered = text.lower()
+    if "\\u" in text or "=" in text or any(hint in lowered for hint in _BODY_HINTS):
+        masked = _mask_structured(text)
+    else:
+        masked = text  # no secret key, link parameter or bearer value can be in it
     if len(masked) > EVIDENCE_BODY_CHARS:
         return masked[:EVIDENCE_BODY_CHARS] + f"... ({len(masked)} characters)"
     return masked
+
+
+#: A body with none of these (nor "=" or a JSON \u escape) has nothing to mask.
+_BODY_HINTS = (*_SECRET_PARTS, *_SECRET_KEYS, "bearer")
+
+
+def _mask_structured(text: str) -> str:
+    try:
+        return json.dumps(mask_value(json.loads(text)), ensure_ascii=False)
+    except (json.JSONDecodeError, RecursionError):
+        return mask_text(text)
 
 
 __all__ = [
