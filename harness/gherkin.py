@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from pytest_bdd.feature import get_features
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.suite import FEATURES_DIR
 
@@ -45,3 +47,14 @@ def read_scenarios(features_dir: Path = FEATURES_DIR) -> list[ScenarioSpec]:
                 )
             )
     return specs
+
+
+def scenario_names(item: pytest.Item) -> tuple[str, str]:
+    """The feature's and the scenario's names of a collected pytest-bdd test."""
+    function = getattr(getattr(item, "obj", None), "__wrapped__", None) or getattr(
+        item, "obj", None
+    )
+    template = scenario_wrapper_template_registry.get(function) if function is not None else None
+    if template is None:
+        return "", item.name
+    return template.feature.name, template.name

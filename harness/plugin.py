@@ -4,17 +4,18 @@ modules it imports."""
 
 from __future__ import annotations
 
-import json
+import shlex
 from collections.abc import Generator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fixtures.factories import DataFactory, new_seed
-from harness import steps, timing
+from harness import reporting, steps, timing
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
 from harness.drivers.memory import PortalFactory, reference_portal
+from harness.gherkin import scenario_names
+from harness.reports import RunInfo
 from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
 from harness.targets import (
     HttpSettings,
@@ -24,12 +25,14 @@ from harness.targets import (
     target_from_options,
 )
 from harness.world import ScenarioFailure, World
+from simulators.common.contract import CONTRACT_VERSION
 
 DEFAULT_PROFILES = ("core", "extended", "security")
 FUTURE_REASON = "not implemented: future rule (FAQ 10), announced by SEVP and not yet in the portal"
 _RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
 _TARGET = pytest.StashKey[HttpTarget | None]()
 _WORLD = pytest.StashKey[World]()  # steps ask for the world by name: not in item.funcargs
+_REPORTING = pytest.StashKey[reporting.ReportingPlugin]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,7 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="print the rule-by-rule result at the end of the run",
     )
-    group.addoption("--harness-report-dir", help="write the results as JSON into this folder")
+    reporting.add_options(group, parser)
     parser.addini("harness_profiles", "profiles to run, space separated", type="args")
     parser.addini("harness_seed", "seed for the scenario data", default="")
     group.addoption("--harness-target", metavar="URL", help="run against the portal at URL")
@@ -74,6 +77,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("harness_mail_wait", "how long to wait for an email, seconds", default="")
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-bdd read their report paths
 def pytest_configure(config: pytest.Config) -> None:
     for rule in RULES:
         config.addinivalue_line("markers", f"{rule.tag}: {rule.statement}")
@@ -88,6 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.pluginmanager.register(module, f"harness-steps-{module.__name__}")
     config.stash[_RESULTS] = {}
     config.stash[_TARGET] = None
+    config.stash[_REPORTING] = reporting.ReportingPlugin(config)
 
 
 def _http_settings(config: pytest.Config) -> HttpSettings:
@@ -145,9 +150,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         unknown = [r for r in rules if r not in RULES_BY_ID]
         if unknown:
             raise pytest.UsageError(f"{item.nodeid} names unknown rules: {', '.join(unknown)}")
-        feature, _, scenario = (getattr(item, "obj", None).__doc__ or "").partition(": ")
+        feature, scenario = scenario_names(item)
         results[item.nodeid] = ScenarioResult(
-            item.nodeid, feature, scenario or item.name, rules, faqs, " ".join(scenario_profiles)
+            item.nodeid, feature, scenario, rules, faqs, " ".join(scenario_profiles)
         )
         if profiles.intersection(scenario_profiles):
             continue
@@ -158,6 +163,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason=f"not applicable: profile {wanted} not selected")
             )
+    config.stash[_REPORTING].mark_expected_failures(items, results)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -210,12 +216,34 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(
             f"data seed {seed}: repeat with --harness-seed {seed} (portal-harness run --seed {seed})"
         )
-    report_dir = config.getoption("--harness-report-dir")
-    if report_dir:
-        path = Path(report_dir)
-        path.mkdir(parents=True, exist_ok=True)
-        payload = [vars(r) | {"outcome": r.outcome.value} for r in results]
-        (path / "results.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    config.stash[_REPORTING].summarize(terminalreporter, results, _run_info(config))
+
+
+def _run_info(config: pytest.Config) -> RunInfo:
+    """What the reports say of this run, and the command that repeats it."""
+    target = config.stash.get(_TARGET, None)
+    seed = _run_seed(config)
+    rerun = ["portal-harness", "run", "--seed", str(seed)]
+    for profile in sorted(selected_profiles(config)):
+        rerun += ["--profile", profile]
+    url = config.getoption("--harness-target") or config.getini("harness_target")
+    command = config.getoption("--harness-target-cmd") or config.getini("harness_target_cmd")
+    if command:
+        rerun += ["--target-cmd", shlex.quote(command)]
+        where = f"launched: {command}"
+    elif url:
+        rerun += ["--target", url]
+        where = url
+    else:
+        where = "embedded reference portal (in memory)"
+    return config.stash[_REPORTING].run_info(
+        implementation=target.info.implementation if target else "reference",
+        contract_version=target.info.contract_version if target else CONTRACT_VERSION,
+        target=where,
+        seed=seed,
+        profiles=tuple(sorted(selected_profiles(config))),
+        rerun_base=tuple(rerun),
+    )
 
 
 # --- fixtures -------------------------------------------------------------------------------

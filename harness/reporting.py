@@ -57,6 +57,12 @@ class ReportingPlugin:
         except ExpectedFailuresError as error:
             raise pytest.UsageError(str(error)) from None
         if self.report_dir is not None and not hasattr(config, "workerinput"):
+            try:
+                self.report_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise pytest.UsageError(
+                    f"cannot use report folder {self.report_dir}: {error}"
+                ) from None
             # pytest's and pytest-bdd's own reports, unless the runner chose their paths
             if not config.option.xmlpath:
                 config.option.xmlpath = str(self.report_dir / "junit.xml")

@@ -66,7 +66,9 @@ def test_tags_are_registered_markers_and_the_matrix_is_printed(project: pytest.P
     )
 
 
-def test_a_profile_selects_scenarios_and_future_is_reported_not_failed(project: pytest.Pytester) -> None:
+def test_a_profile_selects_scenarios_and_future_is_reported_not_failed(
+    project: pytest.Pytester,
+) -> None:
     run(project, "--harness-profile", "extended").assert_outcomes(skipped=3)
     future = run(project, "--harness-profile", "future")
     future.assert_outcomes(failed=1, skipped=2)
@@ -84,3 +86,55 @@ def test_an_unknown_rule_tag_is_a_usage_error(project: pytest.Pytester) -> None:
 
 def test_the_seed_repeats_the_data(project: pytest.Pytester) -> None:
     run(project, "--harness-seed", "99").stdout.fnmatch_lines(["*data seed 99*"])
+
+
+def expect(project: pytest.Pytester, *scenarios: str) -> str:
+    path = project.path / "expected.json"
+    entries = [{"scenario": s, "reason": "ticket T-1"} for s in scenarios]
+    path.write_text(json.dumps({"expected_failures": entries}))
+    return str(path)
+
+
+def test_a_listed_failure_does_not_fail_the_run(project: pytest.Pytester) -> None:
+    listed = expect(project, "Deletion: Wrongly expects a refusal")
+    result = run(project, "--harness-expected-failures", listed)
+    result.assert_outcomes(passed=1, xfailed=1, skipped=1)
+    assert result.ret == 0
+
+
+def test_a_listed_scenario_that_passes_fails_the_run_as_stale(project: pytest.Pytester) -> None:
+    listed = expect(
+        project, "Deletion: Wrongly expects a refusal", "Deletion: Refused without confirmation"
+    )
+    result = run(project, "--harness-expected-failures", listed)
+    result.assert_outcomes(failed=1, xfailed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*XPASS(strict)*expected failure: ticket T-1*"])
+
+
+def test_a_new_failure_prints_the_entry_to_add(project: pytest.Pytester) -> None:
+    result = run(project)
+    result.stdout.fnmatch_lines(
+        ['{"scenario": "Deletion: Wrongly expects a refusal", "reason": "<why, and the ticket>"}']
+    )
+
+
+def test_an_entry_naming_no_scenario_is_a_usage_error(project: pytest.Pytester) -> None:
+    listed = expect(project, "Deletion: No such scenario")
+    result = run(project, "--harness-expected-failures", listed)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*stale expected-failures entries*No such scenario*"])
+
+
+def test_the_report_folder_gets_every_format(project: pytest.Pytester) -> None:
+    reports = project.path / "reports"
+    run(project, "--harness-report-dir", str(reports))
+    assert {p.name for p in reports.iterdir()} >= {
+        "junit.xml",
+        "cucumber.json",
+        "report.json",
+        "report.html",
+        "summary.md",
+    }
+    report = json.loads((reports / "report.json").read_text())
+    failed = [s for s in report["scenarios"] if s["outcome"] == "failed"]
+    assert len(failed) == 1 and failed[0]["evidence"] and failed[0]["rerun"]

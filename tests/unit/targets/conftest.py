@@ -191,7 +191,7 @@ class SuiteRun:
     results: list[dict[str, Any]]
 
     def scenario(self) -> dict[str, Any]:
-        assert len(self.results) == 1, [r["nodeid"] for r in self.results]
+        assert len(self.results) == 1, [r["id"] for r in self.results]
         return self.results[0]
 
 
@@ -206,8 +206,8 @@ def run_suite(pytester: pytest.Pytester) -> Callable[..., SuiteRun]:
         result = pytester.runpytest_inprocess(
             "-p", "no:cacheprovider", "-q", "--harness-report-dir", str(reports), *args
         )
-        found = reports / "results.json"
-        results = json.loads(found.read_text()) if found.exists() else []
+        found = reports / "report.json"
+        results = json.loads(found.read_text())["scenarios"] if found.exists() else []
         return SuiteRun(result, results)
 
     return run
