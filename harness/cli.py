@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from harness.catalog import PROFILES, RULES
 from harness.suite import SUITE_DIR
@@ -30,7 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="run this profile's scenarios (repeatable; default: core, extended, security)",
     )
     run.add_argument("--seed", type=int, help="seed for the scenario data, to repeat a run")
-    run.add_argument("--report-dir", help="write the results as JSON into this folder")
+    run.add_argument(
+        "--report-dir",
+        help="write JUnit XML, cucumber JSON and the harness's JSON, HTML and Markdown here",
+    )
+    run.add_argument(
+        "--expected-failures",
+        metavar="FILE",
+        help="JSON list of scenarios known to fail: they do not fail the run; one that passes does",
+    )
+    run.add_argument(
+        "--jobs",
+        "-n",
+        type=int,
+        metavar="N",
+        help="run scenarios in N parallel processes (pytest-xdist)",
+    )
     run.add_argument("-k", dest="keyword", help="only scenarios whose name matches (pytest -k)")
     run.add_argument(
         "--tag", action="append", help="only scenarios with this tag, e.g. faq-2 (repeatable)"
@@ -52,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--json", action="store_true", help="as JSON")
 
     commands.add_parser("steps", help="list every step sentence with an example (Markdown)")
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two runs' report.json rule by rule; exit 1 when a rule newly fails or vanished",
+    )
+    diff.add_argument("before", help="report.json of the last good run")
+    diff.add_argument("after", help="report.json of the run to gate")
     return parser
 
 
@@ -68,6 +91,13 @@ def run_suite(args: argparse.Namespace) -> int:
         pytest_args += ["--harness-report-dir", args.report_dir]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
+    if args.expected_failures:
+        pytest_args += ["--harness-expected-failures", args.expected_failures]
+    if args.jobs is not None:
+        if args.jobs < 1:
+            print("portal-harness: --jobs takes a number of processes, 1 or more", file=sys.stderr)
+            return 2
+        pytest_args += ["-n", str(args.jobs)]
     for option, value in (
         ("--harness-target", args.target),
         ("--harness-target-cmd", args.target_cmd),
@@ -111,10 +141,24 @@ def list_steps(_: argparse.Namespace) -> int:
     return 0
 
 
+def diff_runs(args: argparse.Namespace) -> int:
+    from harness.diff import GATE_FAILED, diff_reports, render_diff
+    from harness.reports import ReportError, load_report
+
+    try:
+        before, after = load_report(Path(args.before)), load_report(Path(args.after))
+    except ReportError as error:
+        print(f"portal-harness diff: {error}", file=sys.stderr)
+        return 2
+    difference = diff_reports(before, after)
+    print(render_diff(difference))
+    return GATE_FAILED if difference.regressed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"run": run_suite, "rules": list_rules, "steps": list_steps}
+    commands = {"run": run_suite, "rules": list_rules, "steps": list_steps, "diff": diff_runs}
     if args.command is None:
         parser.print_help()
         return 2

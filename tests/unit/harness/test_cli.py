@@ -52,3 +52,23 @@ def test_run_prints_the_rule_by_rule_result_for_the_chosen_tag() -> None:
     assert "delete-needs-confirmation" in done.stdout
     assert "data seed 7" in done.stdout
     assert "lock-after-failed-logins" in done.stdout  # every rule has a row, run or not
+
+
+def test_diff_gates_a_release_on_the_rule_by_rule_result(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from harness.reports import RunInfo, build_report
+    from harness.results import Outcome, ScenarioResult
+
+    info = RunInfo("reference", "1.0.0", "memory", 1, "t0", "t1", ("core",))
+
+    def report(outcome: Outcome) -> str:
+        result = ScenarioResult("s.py::t", "F", "S", ("delete-recorded",), (2,), "core", outcome)
+        path = tmp_path / f"{outcome.name}.json"
+        path.write_text(json.dumps(build_report(info, [result])))
+        return str(path)
+
+    good, bad = report(Outcome.PASSED), report(Outcome.FAILED)
+    assert main(["diff", good, bad]) == 1
+    assert "newly failing: 1" in capsys.readouterr().out
+    assert main(["diff", bad, good]) == 0
+    assert main(["diff", good, str(tmp_path / "missing.json")]) == 2
+    assert "no such file" in capsys.readouterr().err
