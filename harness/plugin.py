@@ -33,6 +33,9 @@ _RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
 _TARGET = pytest.StashKey[HttpTarget | None]()
 _WORLD = pytest.StashKey[World]()  # steps ask for the world by name: not in item.funcargs
 _REPORTING = pytest.StashKey[reporting.ReportingPlugin]()
+_SCENARIO = pytest.StashKey[ScenarioResult]()
+_PROPERTY = "sevp-harness-result"
+_CONFIG: list[pytest.Config] = []  # logreport gets no config; the session's is kept here
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -93,6 +96,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RESULTS] = {}
     config.stash[_TARGET] = None
     config.stash[_REPORTING] = reporting.ReportingPlugin(config)
+    _CONFIG.append(config)
+    config.add_cleanup(lambda: _CONFIG.remove(config))
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_ShareSeedWithWorkers(), "harness-xdist-seed")
+    attached = config.getoption("--harness-target") or config.getini("harness_target")
+    if attached and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError(
+            "parallel runs (-n) against one attached portal are not supported: every scenario "
+            "resets the portal and sets its clock. Use --harness-target-cmd instead, so that "
+            "each worker launches a portal of its own."
+        )
+
+
+class _ShareSeedWithWorkers:
+    """Every xdist worker draws its data from the controller's seed, so the seed that the
+    run prints repeats the whole run."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput["harness_seed"] = _run_seed(node.config)
 
 
 def _http_settings(config: pytest.Config) -> HttpSettings:
@@ -151,7 +173,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if unknown:
             raise pytest.UsageError(f"{item.nodeid} names unknown rules: {', '.join(unknown)}")
         feature, scenario = scenario_names(item)
-        results[item.nodeid] = ScenarioResult(
+        results[item.nodeid] = item.stash[_SCENARIO] = ScenarioResult(
             item.nodeid, feature, scenario, rules, faqs, " ".join(scenario_profiles)
         )
         if profiles.intersection(scenario_profiles):
@@ -170,8 +192,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[Any]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """The scenario's result travels with the report, so that the process that reports
+    (the xdist controller, or the only process) learns it from ``pytest_runtest_logreport``."""
     report = yield
-    result = item.config.stash[_RESULTS].get(item.nodeid)
+    result = item.stash.get(_SCENARIO, None)
     if result is None:
         return report
     if report.when == "call" or (report.when == "setup" and not report.passed):
@@ -182,7 +206,17 @@ def pytest_runtest_makereport(
             result.evidence = list(world.evidence.lines())
     elif report.when == "teardown" and report.failed and result.outcome is Outcome.PASSED:
         result.outcome, result.reason = Outcome.FAILED, "teardown failed"
+    else:
+        return report
+    report.user_properties.append((_PROPERTY, result.to_dict()))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, value in report.user_properties:
+        if name == _PROPERTY and isinstance(value, dict):
+            config = _CONFIG[-1]
+            config.stash[_RESULTS][report.nodeid] = ScenarioResult.from_dict(value)
 
 
 def _outcome_of(report: pytest.TestReport) -> tuple[Outcome, str]:
@@ -251,6 +285,8 @@ def _run_info(config: pytest.Config) -> RunInfo:
 
 def _run_seed(config: pytest.Config) -> int:
     seed = config.getoption("--harness-seed") or config.getini("harness_seed")
+    if not seed and hasattr(config, "workerinput"):
+        seed = config.workerinput.get("harness_seed")
     if not seed:
         if not hasattr(config, "_harness_seed"):
             config._harness_seed = new_seed()  # type: ignore[attr-defined]

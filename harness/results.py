@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import Any
 
 from harness.catalog import RULES, Profile, Rule
 
@@ -29,6 +30,21 @@ class ScenarioResult:
     reason: str = ""
     duration: float = 0.0
     evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as it travels between xdist processes."""
+        return {**asdict(self), "outcome": self.outcome.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioResult:
+        return cls(
+            **{
+                **data,
+                "rules": tuple(data["rules"]),
+                "faqs": tuple(data["faqs"]),
+                "outcome": Outcome(data["outcome"]),
+            }
+        )
 
 
 class RuleStatus(str, Enum):

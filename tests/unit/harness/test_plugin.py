@@ -138,3 +138,17 @@ def test_the_report_folder_gets_every_format(project: pytest.Pytester) -> None:
     report = json.loads((reports / "report.json").read_text())
     failed = [s for s in report["scenarios"] if s["outcome"] == "failed"]
     assert len(failed) == 1 and failed[0]["evidence"] and failed[0]["rerun"]
+
+
+def test_parallel_workers_share_the_seed_and_the_matrix_reaches_the_controller(
+    project: pytest.Pytester,
+) -> None:
+    result = run(project, "-n", "2", "--harness-seed", "5", "--harness-matrix")
+    result.assert_outcomes(passed=1, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["delete-needs-confirmation *passed", "*data seed 5*"])
+
+
+def test_parallel_runs_against_one_attached_portal_are_refused(project: pytest.Pytester) -> None:
+    result = run(project, "-n", "2", "--harness-target", "http://127.0.0.1:9")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*not supported*--harness-target-cmd*"])
