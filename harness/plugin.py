@@ -201,6 +201,8 @@ def pytest_runtest_makereport(
     if report.when == "call" or (report.when == "setup" and not report.passed):
         result.duration = report.duration
         result.outcome, result.reason = _outcome_of(report)
+        if report.failed and call.excinfo is not None:
+            result.reason = _failure_reason(call.excinfo.value)
         world = item.stash.get(_WORLD, None)
         if world is not None:
             result.evidence = list(world.evidence.lines())
@@ -217,6 +219,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         if name == _PROPERTY and isinstance(value, dict):
             config = _CONFIG[-1]
             config.stash[_RESULTS][report.nodeid] = ScenarioResult.from_dict(value)
+
+
+def _failure_reason(error: BaseException) -> str:
+    """What went wrong in words: a check's own message, else the error's type and text."""
+    text = str(error).strip() or repr(error)
+    if not isinstance(error, (AssertionError, ScenarioFailure)):
+        text = f"{type(error).__name__}: {text}"
+    return text if len(text) <= 1000 else text[:1000] + "..."
 
 
 def _outcome_of(report: pytest.TestReport) -> tuple[Outcome, str]:

@@ -83,7 +83,7 @@ overflow-x:auto;white-space:pre-wrap} code{background:#f0f0f0;padding:0 .2em}
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """One page, no external resources: the verdict, the matrix, each failure's evidence."""
+    """One page, no external resources: the verdict, each failure's evidence, the matrix."""
     esc = html.escape
     run = report["run"]
     rows = []
@@ -115,9 +115,9 @@ def render_html(report: dict[str, Any]) -> str:
 <p>Implementation {esc(run["implementation"])}, contract {esc(run["contract_version"])};
 target {esc(run["target"])}; profiles {esc(", ".join(run["profiles"]))}; data seed {run["seed"]};
 {esc(run["started_at"])} to {esc(run["finished_at"])}.</p>
+<h2>Failures</h2>{failure_block}
 <h2>Rules</h2>
 <table id="matrix"><thead><tr><th>rule</th><th>FAQ</th><th>profile</th><th>statement</th>
 <th>result</th><th>scenarios</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
-<h2>Failures</h2>{failure_block}
 </body></html>
 """
