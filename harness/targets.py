@@ -4,15 +4,21 @@ On the wire a test session has one ``HttpTarget``: the portal's URL (attached to
 launched from a command), one SMTP server and one SEVIS server of the harness, both on
 loopback and both routed to the world of the scenario running now (scenarios in one
 process run one at a time). ``preflight`` says plainly what is wrong before any scenario.
+An attached portal whose reported ports are taken is re-pointed at the harness's
+simulators for the session (PUT /_harness/simulators) and pointed back at the end.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
 import os
 import shlex
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -39,7 +45,7 @@ from simulators.common.launch import (
 )
 from simulators.common.seams import StudentChange
 from simulators.common.serving import ServedApp, serve_in_thread
-from simulators.common.wire import HarnessInfo, SimulatorEndpoints, SmtpEndpoint
+from simulators.common.wire import HarnessInfo, SimulatorEndpoints, SmtpEndpoint, to_wire
 from simulators.mail import LOOPBACK, InMemoryMailer, MailStore, SmtpServer
 from simulators.sevis import SevisService, UnknownStudent
 from simulators.sevis.app import create_app as sevis_app
@@ -75,6 +81,10 @@ class HttpSettings:
 
 class PreflightError(Exception):
     """The target cannot be tested; the message says what is wrong and what to do."""
+
+
+class SimulatorPortsTaken(PreflightError):
+    """A simulator could not listen on the port it was given: something else holds it."""
 
 
 # --- the session's simulators, routed to the current scenario -----------------------------
@@ -122,6 +132,10 @@ class Simulators:
             self._sevis = serve_in_thread(sevis_app(self.current), port=self._sevis_port)
         except Exception as error:
             self.stop()
+            if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+                raise SimulatorPortsTaken(
+                    f"the harness's simulators could not start: {error}"
+                ) from error
             raise PreflightError(f"the harness's simulators could not start: {error}") from error
         return self
 
@@ -162,6 +176,7 @@ class HttpTarget:
         process: subprocess.Popen[bytes] | None = None,
         stderr: IO[bytes] | None = None,
         owns_simulators: bool = True,
+        restore: SimulatorEndpoints | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.info = info
@@ -170,6 +185,8 @@ class HttpTarget:
         self.process = process
         self._stderr = stderr
         self._owns_simulators = owns_simulators
+        #: Where the portal sent things before the harness re-pointed it (None: not re-pointed).
+        self.restore = restore
         self._http = requests.Session()
 
     def __repr__(self) -> str:
@@ -226,9 +243,19 @@ class HttpTarget:
             )
 
     def close(self) -> None:
-        """Stop what the harness started: the launched portal (SIGTERM, then SIGKILL after
-        ``stop_timeout``) and the simulators. Always returns, within bounded time."""
+        """Put a re-pointed portal's wiring back, stop what the harness started (the launched
+        portal: SIGTERM, then SIGKILL after ``stop_timeout``; the simulators). Always
+        returns, within bounded time."""
         self._http.close()
+        restore, self.restore = self.restore, None
+        if restore is not None:
+            try:
+                point_simulators(self.url, restore, self.settings)
+            except PreflightError as error:
+                print(
+                    f"sevp-harness: could not point the portal back at its own simulators: {error}",
+                    file=sys.stderr,
+                )
         if self.process is not None:
             stop_process(self.process, self.settings.stop_timeout)
         if self._stderr is not None:
@@ -367,13 +394,97 @@ def attach(url: str, settings: HttpSettings = HttpSettings()) -> HttpTarget:
             "simulators listen on 127.0.0.1 with an explicit port only"
         )
     simulators = Simulators(smtp_port=reported.smtp.port, sevis_port=sevis.port)
-    simulators.start()
+    try:
+        simulators.start()
+    except SimulatorPortsTaken as taken:
+        return _attach_repointed(url, info, settings, taken)
     try:
         check_endpoints(url, info, simulators)
     except PreflightError:
         simulators.stop()
         raise
     return HttpTarget(url, info, simulators, settings)
+
+
+def _attach_repointed(
+    url: str, info: HarnessInfo, settings: HttpSettings, taken: SimulatorPortsTaken
+) -> HttpTarget:
+    """The reported ports are taken (say, by ``portal-harness serve``'s own simulators):
+    start the simulators on free ports and re-point the portal at them for the session."""
+    original = info.simulators
+    simulators = Simulators().start()
+    repointed = False
+    try:
+        try:
+            point_simulators(url, simulators.endpoints, settings)
+        except RepointNotOffered as refused:
+            assert original.smtp is not None  # attach checked both are reported
+            raise PreflightError(
+                f"the portal at {url} sends mail to {original.smtp.host}:{original.smtp.port} "
+                f"and student changes to {original.sevis_url}, but something else already "
+                f"listens there ({taken.__cause__}), and the portal cannot be re-pointed "
+                f"({refused}). Stop what holds those ports, restart the portal with "
+                f"{ENV_SMTP_PORT} and {ENV_SEVIS_URL} naming free ports, or let the harness "
+                "launch it with --harness-target-cmd"
+            ) from None
+        repointed = True
+        info = preflight(url, settings)
+        check_endpoints(url, info, simulators)
+    except BaseException:
+        if repointed:
+            with contextlib.suppress(PreflightError):  # the first error is the one to report
+                point_simulators(url, original, settings)
+        simulators.stop()
+        raise
+    return HttpTarget(url, info, simulators, settings, restore=original)
+
+
+class RepointNotOffered(PreflightError):
+    """The portal does not offer PUT /_harness/simulators (404, 405 or 501)."""
+
+
+_NOT_OFFERED = {404, 405, 501}
+
+
+def point_simulators(url: str, endpoints: SimulatorEndpoints, settings: HttpSettings) -> None:
+    """``PUT /_harness/simulators``: the portal sends mail and student changes to
+    ``endpoints`` from now on. ``RepointNotOffered`` for a portal without the optional
+    operation, a ``PreflightError`` for any other refusal or no answer."""
+    where = url.rstrip("/") + "/_harness/simulators"
+    body = json.dumps(to_wire(endpoints)).encode("utf-8")
+    try:
+        answer = requests.put(
+            where,
+            data=body,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            timeout=(settings.timeout, settings.timeout),
+            allow_redirects=False,
+        )
+    except requests.Timeout:
+        raise PreflightError(f"PUT {where} got no answer within {settings.timeout}s") from None
+    except requests.RequestException as error:
+        raise PreflightError(f"PUT {where} failed: {type(error).__name__}") from None
+    if 200 <= answer.status_code < 300:
+        return
+    detail = _problem_detail(answer)
+    if answer.status_code in _NOT_OFFERED:
+        raise RepointNotOffered(f"PUT /_harness/simulators answered {answer.status_code}{detail}")
+    raise PreflightError(
+        f"the portal at {url} refused to send to {endpoints}: PUT /_harness/simulators "
+        f"answered {answer.status_code}{detail}"
+    )
+
+
+def _problem_detail(answer: requests.Response) -> str:
+    try:
+        body = answer.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    code, detail = str(body.get("code") or ""), str(body.get("detail") or "")
+    text = ": ".join(part for part in (code, detail[:200]) if part)
+    return f" {text}" if text else ""
 
 
 def launch(command: str, settings: HttpSettings = HttpSettings()) -> HttpTarget:
@@ -498,6 +609,8 @@ __all__ = [
     "HttpSettings",
     "HttpTarget",
     "PreflightError",
+    "RepointNotOffered",
+    "SimulatorPortsTaken",
     "Simulators",
     "attach",
     "check_endpoints",
@@ -506,6 +619,7 @@ __all__ = [
     "free_loopback_port",
     "in_memory_world",
     "launch",
+    "point_simulators",
     "preflight",
     "stop_process",
     "target_from_options",

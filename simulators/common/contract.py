@@ -13,7 +13,7 @@ from simulators.common.domain import OptStatus, OptType, TimeType
 from simulators.common.records import UsAddress
 
 #: The version of the portal contract (the OpenAPI document carries the same).
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 
 
 class ErrorCode(str, Enum):

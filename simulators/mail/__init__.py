@@ -9,6 +9,7 @@ from simulators.mail.errors import (
     MalformedMessage,
     MessageTooLarge,
     NoRecipientAccepted,
+    NoSuchMessage,
     TemporaryFailure,
     UnknownMailbox,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "MessageContent",
     "MessageTooLarge",
     "NoRecipientAccepted",
+    "NoSuchMessage",
     "SmtpMailer",
     "SmtpServer",
     "StoredMessage",

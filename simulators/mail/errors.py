@@ -6,7 +6,8 @@ MailError                  base; ``code`` and ``status`` are the SMTP reply
 ├── NoRecipientAccepted    554 5.5.0  every recipient bounced
 ├── MessageTooLarge        552 5.3.4  over the store's size limit
 ├── MalformedMessage       554 5.6.0  the message cannot be parsed
-└── TemporaryFailure       451 4.3.0  the server was told to defer mail
+├── TemporaryFailure       451 4.3.0  the server was told to defer mail
+└── NoSuchMessage          the mail viewer was asked for a message the store does not hold
 """
 
 from __future__ import annotations
@@ -61,3 +62,10 @@ class MalformedMessage(MailError):
 class TemporaryFailure(MailError):
     code = 451
     status = "4.3.0"
+
+
+class NoSuchMessage(MailError):
+    """Not an SMTP refusal: a lookup by number (the mail viewer's 404)."""
+
+    code = 550
+    status = "5.1.0"

@@ -18,7 +18,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from simulators.common.clock import Clock
 from simulators.common.domain import EMAIL_PATTERN, FIELDS
-from simulators.mail.errors import InvalidAddress, MailError, MalformedMessage, UnknownMailbox
+from simulators.mail.errors import (
+    InvalidAddress,
+    MailError,
+    MalformedMessage,
+    NoSuchMessage,
+    UnknownMailbox,
+)
 
 #: The default size limit of one message (raw bytes); portal notices are a few kilobytes.
 DEFAULT_MAX_MESSAGE_BYTES = 1_048_576
@@ -216,6 +222,9 @@ class StoredMessage:
     envelope_sender: str
     envelope_recipients: tuple[str, ...]
     content: MessageContent
+    #: Its place in the store's arrival order, from 1: what the mail viewer names it by.
+    #: Not part of equality: the same message filed by two routes is the same record.
+    number: int = field(default=0, compare=False)
 
     def __repr__(self) -> str:
         return (
@@ -300,6 +309,7 @@ class MailStore:
         self._messages: list[StoredMessage] = []
         self._bounces: list[Bounce] = []
         self._generated_ids = 0
+        self._filed = 0
         self._deferrals_left: int | None = 0  # None: until cleared
 
     def __repr__(self) -> str:
@@ -397,6 +407,7 @@ class MailStore:
         """Put ``content`` in ``recipient``'s Inbox, or Junk if a junk rule matches."""
         with self._changed:
             mailbox = self._mailbox_for(recipient)
+            self._filed += 1
             stored = StoredMessage(
                 mailbox=mailbox.address,
                 folder=mailbox.folder_for(content, envelope_sender),
@@ -405,6 +416,7 @@ class MailStore:
                 envelope_sender=envelope_sender,
                 envelope_recipients=envelope_recipients,
                 content=content,
+                number=self._filed,
             )
             self._messages.append(stored)
             self._changed.notify_all()
@@ -497,6 +509,15 @@ class MailStore:
                 since=since,
             )
         )
+
+    def message(self, number: int) -> StoredMessage:
+        """The message filed ``number``-th (see ``StoredMessage.number``); ``NoSuchMessage``
+        when the store does not hold it (never filed, or forgotten by ``clear``)."""
+        with self._changed:
+            for message in self._messages:
+                if message.number == number:
+                    return message
+        raise NoSuchMessage(f"no message number {number} in the store")
 
     def inbox(self, address: str) -> tuple[StoredMessage, ...]:
         return self.messages(recipient=address, folder=Folder.INBOX)

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -51,17 +51,30 @@ class _MalformedBody(Exception):
     """The body is not JSON at all (as opposed to JSON of the wrong shape)."""
 
 
+class SimulatorWiring(Protocol):
+    """Where a served portal sends mail and student changes, and how to change it
+    (``simulators.portal.outbound.OutboundWiring`` for the reference)."""
+
+    @property
+    def endpoints(self) -> SimulatorEndpoints: ...
+
+    def repoint(self, endpoints: SimulatorEndpoints) -> SimulatorEndpoints: ...
+
+
 def create_app(
     service: PortalDriver,
     *,
     clock: Clock | None = None,
     simulators: SimulatorEndpoints | None = None,
+    wiring: SimulatorWiring | None = None,
 ) -> Starlette:
     """The portal contract over ``service``.
 
     ``clock`` (optional) answers ``GET /_harness/clock``; ``simulators`` is where the
     service was configured to send mail and student changes, reported by
     ``GET /_harness/info`` (the service itself has no reason to know its own wiring).
+    ``wiring`` (optional) reports the same and lets ``PUT /_harness/simulators`` change
+    it; without it that optional operation answers 501.
     """
 
     # Endpoints are ``async def`` calling the synchronous service directly: uvicorn runs
@@ -138,7 +151,16 @@ def create_app(
         return _ok(service.history(_bearer(request)))
 
     async def info(request: Request) -> Response:
-        return _ok(HarnessInfo.from_portal_info(service.info(), simulators))
+        reported = wiring.endpoints if wiring is not None else simulators
+        return _ok(HarnessInfo.from_portal_info(service.info(), reported))
+
+    async def point_simulators(request: Request) -> Response:
+        endpoints = from_wire(SimulatorEndpoints, await _json(request))
+        if wiring is None:
+            return _problem(
+                wire_problem(WireCode.NOT_IMPLEMENTED, "this portal cannot be re-pointed")
+            )
+        return _ok(wiring.repoint(endpoints))
 
     async def read_clock(request: Request) -> Response:
         if clock is None:
@@ -177,6 +199,7 @@ def create_app(
         _route("/_harness/clock", "GET", read_clock),
         _route("/_harness/clock", "PUT", set_clock),
         _route("/_harness/reset", "POST", reset),
+        _route("/_harness/simulators", "PUT", point_simulators),
     ]
     return Starlette(
         routes=_merge_methods(routes),

@@ -1,14 +1,19 @@
-"""The portal -> SEVIS seam on the wire: every student change POSTed to the SEVIS
-simulator's ``/portal/student-changes``, on one keep-alive session with a timeout."""
+"""The portal's outbound wiring on the wire: every student change POSTed to the SEVIS
+simulator's ``/portal/student-changes`` on one keep-alive session with a timeout, and
+``OutboundWiring``, which re-points mail and student changes (PUT /_harness/simulators)."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from urllib.parse import urlsplit
 
 import requests
 
+from simulators.common.contract import ErrorCode, PortalError
 from simulators.common.seams import StudentChange
-from simulators.common.wire import to_wire
+from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint, to_wire
+from simulators.mail.smtp import SmtpMailer
 
 #: The path under ``sevis_url`` where SEVIS takes student changes (the contract's webhook).
 STUDENT_CHANGES_PATH = "/portal/student-changes"
@@ -36,8 +41,16 @@ class HttpStudentChangeSink:
     """
 
     def __init__(self, sevis_url: str, timeout: float = 5.0) -> None:
-        self.url = sevis_url.rstrip("/") + STUDENT_CHANGES_PATH
+        self.sevis_url = sevis_url.rstrip("/")
+        self.url = self.sevis_url + STUDENT_CHANGES_PATH
         self.timeout = timeout
+        self._http = requests.Session()
+
+    def point_to(self, sevis_url: str) -> None:
+        """Send from now on to ``sevis_url``; connections kept to the old one are dropped."""
+        self.sevis_url = sevis_url.rstrip("/")
+        self.url = self.sevis_url + STUDENT_CHANGES_PATH
+        self._http.close()
         self._http = requests.Session()
 
     def __repr__(self) -> str:
@@ -72,6 +85,80 @@ class HttpStudentChangeSink:
         )
 
 
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+class OutboundWiring:
+    """Where the served reference sends mail and student changes, changeable while it runs.
+
+    The harness re-points a running portal at its own simulators for one session and
+    back afterwards (PUT /_harness/simulators). Only loopback endpoints are accepted: the
+    reference is a test double and must never relay mail or changes off the machine.
+    """
+
+    def __init__(self, mailer: SmtpMailer, sink: HttpStudentChangeSink) -> None:
+        self.mailer = mailer
+        self.sink = sink
+
+    def __repr__(self) -> str:
+        return f"OutboundWiring({self.mailer!r}, {self.sink!r})"
+
+    @property
+    def endpoints(self) -> SimulatorEndpoints:
+        return SimulatorEndpoints(
+            SmtpEndpoint(self.mailer.host, self.mailer.port), self.sink.sevis_url
+        )
+
+    def repoint(self, endpoints: SimulatorEndpoints) -> SimulatorEndpoints:
+        """Send mail and student changes to ``endpoints`` from the next message on; a
+        refusal (``validation-failed``) changes nothing."""
+        problems = endpoint_problems(endpoints)
+        if problems:
+            raise PortalError(ErrorCode.VALIDATION_FAILED, "; ".join(problems))
+        assert endpoints.smtp is not None and endpoints.sevis_url is not None  # checked
+        self.mailer.host, self.mailer.port = endpoints.smtp.host, endpoints.smtp.port
+        self.sink.point_to(endpoints.sevis_url)
+        return self.endpoints
+
+
+def endpoint_problems(endpoints: SimulatorEndpoints) -> list[str]:
+    """Why the reference would not send to ``endpoints`` (empty: it would)."""
+    problems = []
+    if endpoints.smtp is None:
+        problems.append("smtp is required")
+    else:
+        if not _is_loopback(endpoints.smtp.host):
+            problems.append(f"smtp.host must be a loopback address, not {endpoints.smtp.host!r}")
+        if not 1 <= endpoints.smtp.port <= 65535:
+            problems.append(f"smtp.port must be 1-65535, not {endpoints.smtp.port}")
+    if endpoints.sevis_url is None:
+        problems.append("sevis_url is required")
+    else:
+        try:
+            parts = urlsplit(endpoints.sevis_url)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            problems.append(f"sevis_url must be an http:// URL, not {endpoints.sevis_url!r}")
+        elif not _is_loopback(parts.hostname):
+            problems.append(f"sevis_url must name a loopback host, not {parts.hostname!r}")
+        elif port == 0 or parts.query or parts.fragment:
+            problems.append(
+                f"sevis_url must be a base URL with a port, not {endpoints.sevis_url!r}"
+            )
+    return problems
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _problem_of(answer: requests.Response) -> tuple[str, str]:
     try:
         body = answer.json()
@@ -82,4 +169,10 @@ def _problem_of(answer: requests.Response) -> tuple[str, str]:
     return str(body.get("code") or ""), str(body.get("detail") or "")
 
 
-__all__ = ["STUDENT_CHANGES_PATH", "HttpStudentChangeSink", "StudentChangeNotAccepted"]
+__all__ = [
+    "STUDENT_CHANGES_PATH",
+    "HttpStudentChangeSink",
+    "OutboundWiring",
+    "StudentChangeNotAccepted",
+    "endpoint_problems",
+]

@@ -32,7 +32,7 @@ from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint
 from simulators.mail.smtp import SmtpMailer
 from simulators.portal.app import create_app
 from simulators.portal.options import ReferenceOptions
-from simulators.portal.outbound import HttpStudentChangeSink
+from simulators.portal.outbound import HttpStudentChangeSink, OutboundWiring
 from simulators.portal.service import PortalService
 
 #: The exit status of a launch with a missing or bad variable (as argparse uses for usage).
@@ -130,17 +130,18 @@ def reference_app(
 ) -> Starlette:
     """The reference portal wired to real SMTP and to SEVIS over HTTP, behind the contract.
 
-    ``timeout`` bounds each SMTP conversation and each POST to SEVIS.
+    ``timeout`` bounds each SMTP conversation and each POST to SEVIS. Where both go can
+    be changed while it runs (PUT /_harness/simulators); a reset keeps the wiring.
     """
     clock = clock or RestartableClock()
-    service = ServedReferencePortal(
-        clock,
+    wiring = OutboundWiring(
         SmtpMailer(smtp.host, smtp.port, timeout=timeout),
         HttpStudentChangeSink(sevis_url, timeout=timeout),
-        options=options or ReferenceOptions(),
     )
-    endpoints = SimulatorEndpoints(smtp=smtp, sevis_url=sevis_url)
-    return create_app(service, clock=clock, simulators=endpoints)
+    service = ServedReferencePortal(
+        clock, wiring.mailer, wiring.sink, options=options or ReferenceOptions()
+    )
+    return create_app(service, clock=clock, wiring=wiring)
 
 
 def main(environ: Mapping[str, str] | None = None, *, err: TextIO | None = None) -> int:

@@ -33,7 +33,8 @@ from simulators.portal.app import create_app  # noqa: E402
 SCHEMA = schemathesis.openapi.from_dict(load_contract())
 OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations())}
 #: The control API's writes wipe or move the portal: exercised by every scenario run instead.
-CONTROL_WRITES = {"POST /_harness/reset", "PUT /_harness/clock"}
+#: Re-pointing moves the portal's outbound wiring: tested in tests/unit/http/test_repoint.py.
+CONTROL_WRITES = {"POST /_harness/reset", "PUT /_harness/clock", "PUT /_harness/simulators"}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

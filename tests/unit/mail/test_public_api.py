@@ -21,6 +21,7 @@ def test_the_exported_names_are_the_public_api() -> None:
         "MessageContent",
         "MessageTooLarge",
         "NoRecipientAccepted",
+        "NoSuchMessage",
         "SmtpMailer",
         "SmtpServer",
         "StoredMessage",
