@@ -480,7 +480,11 @@ def test_a_closed_mailbox_bounces_new_mail_and_keeps_what_it_had() -> None:
     store = MailStore(SimulatedClock())
     store.create_mailbox("grad@school.example.edu")
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "a@b.example", "grad@school.example.edu", "hi"
+    message["From"], message["To"], message["Subject"] = (
+        "a@b.example",
+        "grad@school.example.edu",
+        "hi",
+    )
     message.set_content("before")
     InMemoryMailer(store).send(message)
     store.close_mailbox("GRAD@school.example.edu")
