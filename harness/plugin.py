@@ -35,7 +35,6 @@ _WORLD = pytest.StashKey[World]()  # steps ask for the world by name: not in ite
 _REPORTING = pytest.StashKey[reporting.ReportingPlugin]()
 _SCENARIO = pytest.StashKey[ScenarioResult]()
 _PROPERTY = "sevp-harness-result"
-_CONFIG: list[pytest.Config] = []  # logreport gets no config; the session's is kept here
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -96,8 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RESULTS] = {}
     config.stash[_TARGET] = None
     config.stash[_REPORTING] = reporting.ReportingPlugin(config)
-    _CONFIG.append(config)
-    config.add_cleanup(lambda: _CONFIG.remove(config))
+    config.pluginmanager.register(_ResultCollector(config.stash[_RESULTS]), "harness-results")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_ShareSeedWithWorkers(), "harness-xdist-seed")
     attached = config.getoption("--harness-target") or config.getini("harness_target")
@@ -214,11 +212,16 @@ def pytest_runtest_makereport(
     return report
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    for name, value in report.user_properties:
-        if name == _PROPERTY and isinstance(value, dict):
-            config = _CONFIG[-1]
-            config.stash[_RESULTS][report.nodeid] = ScenarioResult.from_dict(value)
+class _ResultCollector:
+    """Keeps each scenario's result as its report arrives, in the process that reports."""
+
+    def __init__(self, results: dict[str, ScenarioResult]) -> None:
+        self.results = results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == _PROPERTY and isinstance(value, dict):
+                self.results[report.nodeid] = ScenarioResult.from_dict(value)
 
 
 def _failure_reason(error: BaseException) -> str:
