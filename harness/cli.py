@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("before", help="report.json of the last good run")
     diff.add_argument("after", help="report.json of the run to gate")
+    _add_serve_command(commands)
     return parser
 
 
@@ -155,10 +156,50 @@ def diff_runs(args: argparse.Namespace) -> int:
     return GATE_FAILED if difference.regressed else 0
 
 
+def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the reference portal with the SEVIS and mail simulators on 127.0.0.1, "
+        "to explore by hand (Ctrl-C stops)",
+        description="Serve the reference portal, the SEVIS simulator (with actions to drive "
+        "a student by hand), the SMTP simulator and a mail viewer, all on 127.0.0.1 in this "
+        "process, and print where each listens. A suite run with --target pointed at the "
+        "portal passes (the harness brings its own simulators for the run).",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="the portal's port (default 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="where to listen: 127.0.0.1 only (the simulators have no authentication)",
+    )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535, not {text!r}")
+    return int(text)
+
+
+def serve_portal(args: argparse.Namespace) -> int:
+    from harness.serve import USAGE_EXIT, serve
+
+    if args.host != "127.0.0.1":
+        print(
+            f"portal-harness serve: listens on 127.0.0.1 only, not {args.host!r} "
+            "(the simulators are test doubles without authentication)",
+            file=sys.stderr,
+        )
+        return USAGE_EXIT
+    return serve(args.port)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     commands = {"run": run_suite, "rules": list_rules, "steps": list_steps, "diff": diff_runs}
+    commands["serve"] = serve_portal
     if args.command is None:
         parser.print_help()
         return 2

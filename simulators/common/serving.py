@@ -74,8 +74,12 @@ def serve_in_thread(
     # about 40 ms for the peer's delayed ACK (Nagle).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()  # a taken port raises (EADDRINUSE) without leaking the socket
+        raise
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,

@@ -2,7 +2,7 @@
 recipient, subject and folder, one message with its headers, text and links, and the
 bounces. Every query is one ``MailStore`` call; bad input is a problem+json 4xx.
 
-    GET /messages[?recipient=&subject=&subject_contains=&folder=Inbox|Junk&since=]
+    GET /messages[?recipient=&subject=&subject_contains=&folder=inbox|junk&since=]
     GET /messages/{number}
     GET /bounces[?recipient=]
 """
@@ -30,7 +30,6 @@ from simulators.common.adapter import (
 from simulators.common.wire import (
     WireCode,
     WireError,
-    from_wire,
     problem,
     wire_error_problem,
     wire_problem,
@@ -116,7 +115,7 @@ def create_app(store: MailStore) -> Starlette:
 
     async def list_messages(request: Request) -> Response:
         values = query(request, _MESSAGE_FILTERS)
-        folder = from_wire(Folder, values["folder"], path="folder") if "folder" in values else None
+        folder = _folder(values["folder"]) if "folder" in values else None
         found = store.messages(
             recipient=values.get("recipient"),
             subject=values.get("subject"),
@@ -145,12 +144,23 @@ def create_app(store: MailStore) -> Starlette:
     )
 
 
+def _folder(text: str) -> Folder:
+    """``inbox`` or ``junk``, in any case (the folder names as a mail client shows them)."""
+    by_name = {folder.value.lower(): folder for folder in Folder}
+    try:
+        return by_name[text.lower()]
+    except KeyError:
+        raise WireError("folder", f"expected inbox or junk, got {text!r}") from None
+
+
 def _guarded(handler: _Handler) -> _Handler:
     async def guarded(request: Request) -> Response:
         try:
             return await handler(request)
         except NoSuchMessage as missing:
-            return problem_response(problem(404, MESSAGE_NOT_FOUND, missing.reason))
+            return problem_response(
+                problem(404, MESSAGE_NOT_FOUND, missing.reason, title="No such message")
+            )
         except WireError as error:
             return problem_response(wire_error_problem(error))
         except Exception:

@@ -224,7 +224,8 @@ def _guarded(handler: _Handler) -> _Handler:
             return await handler(request)
         except errors.SevisError as refusal:
             status = ERROR_STATUS.get(type(refusal), 422)
-            return problem_response(problem(status, refusal.code, refusal.detail))
+            title = "SEVIS refused the request"
+            return problem_response(problem(status, refusal.code, refusal.detail, title=title))
         except WireError as error:
             return problem_response(wire_error_problem(error))
         except MalformedBody as error:
