@@ -393,11 +393,15 @@ def attach(url: str, settings: HttpSettings = HttpSettings()) -> HttpTarget:
             f"{reported.smtp.host}:{reported.smtp.port} / {reported.sevis_url}; the harness's "
             "simulators listen on 127.0.0.1 with an explicit port only"
         )
+    # Probed first: aiosmtpd notices a taken port only after its whole ready timeout.
+    taken_ports = [port for port in (reported.smtp.port, sevis.port) if _port_taken(port)]
+    if taken_ports:
+        return _attach_repointed(url, info, settings, taken_ports)
     simulators = Simulators(smtp_port=reported.smtp.port, sevis_port=sevis.port)
     try:
         simulators.start()
-    except SimulatorPortsTaken as taken:
-        return _attach_repointed(url, info, settings, taken)
+    except SimulatorPortsTaken:  # taken between the probe and the start
+        return _attach_repointed(url, info, settings, [reported.smtp.port, sevis.port])
     try:
         check_endpoints(url, info, simulators)
     except PreflightError:
@@ -406,8 +410,19 @@ def attach(url: str, settings: HttpSettings = HttpSettings()) -> HttpTarget:
     return HttpTarget(url, info, simulators, settings)
 
 
+def _port_taken(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:``port`` (binding as the simulators do)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
 def _attach_repointed(
-    url: str, info: HarnessInfo, settings: HttpSettings, taken: SimulatorPortsTaken
+    url: str, info: HarnessInfo, settings: HttpSettings, taken: list[int]
 ) -> HttpTarget:
     """The reported ports are taken (say, by ``portal-harness serve``'s own simulators):
     start the simulators on free ports and re-point the portal at them for the session."""
@@ -422,8 +437,9 @@ def _attach_repointed(
             raise PreflightError(
                 f"the portal at {url} sends mail to {original.smtp.host}:{original.smtp.port} "
                 f"and student changes to {original.sevis_url}, but something else already "
-                f"listens there ({taken.__cause__}), and the portal cannot be re-pointed "
-                f"({refused}). Stop what holds those ports, restart the portal with "
+                f"listens there (port {', '.join(map(str, taken))} taken), and the portal "
+                f"cannot be re-pointed ({refused}). Stop what holds those ports, restart "
+                f"the portal with "
                 f"{ENV_SMTP_PORT} and {ENV_SEVIS_URL} naming free ports, or let the harness "
                 "launch it with --harness-target-cmd"
             ) from None
