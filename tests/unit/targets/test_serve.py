@@ -70,7 +70,10 @@ def _read_banner(process: subprocess.Popen[str]) -> tuple[dict[str, str], str]:
             found = {m.group(1): m.group(2) for m in map(_LINE.match, lines) if m}
             return found, "".join(lines)
     process.kill()
-    raise AssertionError(f"serve printed no endpoints in time: {''.join(lines)!r}")
+    _, err = process.communicate(timeout=STOP_TIMEOUT)
+    raise AssertionError(
+        f"serve printed no endpoints within {START_TIMEOUT}s: {''.join(lines)!r}; stderr: {err}"
+    )
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, float, str]:
