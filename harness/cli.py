@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.catalog import PROFILES, RULES
+from harness.fuzz import cli as fuzz_cli
 from harness.suite import SUITE_DIR
 
 DESCRIPTION = """\
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("before", help="report.json of the last good run")
     diff.add_argument("after", help="report.json of the run to gate")
     _add_serve_command(commands)
+    fuzz_cli.add_commands(commands)
     return parser
 
 
@@ -200,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands = {"run": run_suite, "rules": list_rules, "steps": list_steps, "diff": diff_runs}
     commands["serve"] = serve_portal
+    commands.update(fuzz_cli.COMMANDS)
     if args.command is None:
         parser.print_help()
         return 2

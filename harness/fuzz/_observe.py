@@ -1,0 +1,167 @@
+"""What the fuzzer can observe of a world after a step, and how two observations differ.
+
+Ids a portal makes up (employer ids, sessions, tokens, transmission ids) are left out:
+two portals never agree on them, and a scenario cannot name them either. History is
+compared as counts per category, since every portal words its entries its own way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from harness.world import World
+from simulators.common.contract import EmployerView, PortalError
+
+EmployerFacts = tuple[object, ...]  # an employer without its id
+
+
+@dataclass(frozen=True, slots=True)
+class StudentView:
+    """The first student's pages, as the student sees them."""
+
+    profile: tuple[object, ...]
+    authorizations: tuple[tuple[str, str, object, object], ...]  # (label, status, start, end)
+    employers: tuple[EmployerFacts, ...]
+    history: tuple[tuple[str, int], ...]  # (category, how many entries)
+    unemployment: tuple[int, int]  # (days used, days allowed)
+
+    @property
+    def employer_names(self) -> tuple[str, ...]:
+        return tuple(str(e[0]) for e in self.employers)
+
+    @property
+    def authorization_labels(self) -> tuple[str, ...]:
+        return tuple(label for label, status, _, _ in self.authorizations if status == "Approved")
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Everything compared after a step. ``view`` is the student's pages, or the error code
+    the portal answered with, or "" when the student holds no session."""
+
+    outcome: str  # what the step itself came to: "ok", "refused: <code>", "raised: <what>"
+    view: StudentView | str
+    emails: tuple[tuple[str, str, str], ...]  # (mailbox, folder, subject) in arrival order
+    events: tuple[tuple[str, str], ...]  # the first student's SEVIS events: (name, status)
+
+    def __repr__(self) -> str:
+        view = self.view if isinstance(self.view, str) else f"employers {self.view.employer_names}"
+        return (
+            f"Observation({self.outcome}; view: {view or 'no session'}; {len(self.emails)} emails)"
+        )
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One thing the target shows differently from the reference."""
+
+    what: str  # outcome, view, authorizations, employers, history, unemployment, profile, emails, events
+    target: object
+    reference: object
+
+    def __str__(self) -> str:
+        return f"{self.what}: target {self.target!r}, reference {self.reference!r}"
+
+
+def observe_view(world: World) -> StudentView | str:
+    if not world.students or world.student.session is None:
+        return ""
+    portal, session = world.portal, world.student.session
+    try:
+        profile = portal.profile(session)
+        authorizations = portal.authorizations(session)
+        employers = portal.employers(session)
+        history = portal.history(session)
+        counter = portal.unemployment(session)
+    except PortalError as refusal:
+        return refusal.code.value
+    categories = Counter(entry.category.value for entry in history)
+    return StudentView(
+        profile=(
+            profile.sevis_id,
+            profile.email,
+            profile.given_name,
+            profile.surname,
+            profile.birth_date,
+            profile.us_address,
+            profile.phone,
+            profile.mailing_address,
+        ),
+        authorizations=tuple(
+            (a.opt_type.label, a.status.value, a.start_date, a.end_date) for a in authorizations
+        ),
+        employers=tuple(  # sorted: portals order same-day, same-name employers by own ids
+            sorted((_employer_facts(e) for e in employers), key=repr)
+        ),
+        history=tuple(sorted(categories.items())),
+        unemployment=(counter.days_used, counter.days_allowed),
+    )
+
+
+def _employer_facts(e: EmployerView) -> EmployerFacts:
+    return (
+        e.employer_name,
+        e.address,
+        e.start_date,
+        e.end_date,
+        e.job_title,
+        e.time_type,
+        e.ein,
+        e.supervisor_first_name,
+        e.supervisor_last_name,
+        e.supervisor_email,
+        e.supervisor_phone,
+        e.opt_type,
+    )
+
+
+def observe(world: World, outcome: str) -> Observation:
+    # Other students only stand by (as the one who must not reach the first one's data):
+    # their mail would only say again what the first student's says.
+    others = {s.email.lower() for s in world.students[1:]}
+    emails = tuple(
+        (m.mailbox, m.folder.value, m.subject)
+        for m in world.mail.messages()
+        if m.mailbox not in others
+    )
+    events: tuple[tuple[str, str], ...] = ()
+    if world.students:
+        events = tuple(
+            (e.name.value, e.status) for e in world.sevis.event_history(world.student.sevis_id)
+        )
+    return Observation(outcome, observe_view(world), emails, events)
+
+
+def differences(target: Observation, reference: Observation) -> list[Difference]:
+    """What the target shows differently; empty when the two agree."""
+    if target == reference:
+        return []
+    found: list[Difference] = []
+    if target.outcome != reference.outcome:
+        found.append(Difference("outcome", target.outcome, reference.outcome))
+    found += _view_differences(target.view, reference.view)
+    if target.emails != reference.emails:
+        found.append(Difference("emails", _email_counts(target), _email_counts(reference)))
+    if target.events != reference.events:
+        found.append(Difference("events", target.events[-3:], reference.events[-3:]))
+    return found
+
+
+def _view_differences(target: StudentView | str, reference: StudentView | str) -> list[Difference]:
+    if target == reference:
+        return []
+    if isinstance(target, str) or isinstance(reference, str):
+        return [Difference("view", target or "no session", reference or "no session")]
+    found = []
+    for part in ("profile", "authorizations", "employers", "history", "unemployment"):
+        mine, theirs = getattr(target, part), getattr(reference, part)
+        if mine != theirs:
+            if part == "employers":
+                mine, theirs = target.employer_names, reference.employer_names
+            found.append(Difference(part, mine, theirs))
+    return found
+
+
+def _email_counts(observation: Observation) -> dict[tuple[str, str], int]:
+    return dict(Counter((mailbox, subject) for mailbox, _, subject in observation.emails))

@@ -1,0 +1,97 @@
+"""What the fuzzer drives: a target builds a fresh world around the portal under test;
+the reference side is always the embedded reference portal, in memory."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fixtures.factories import DataFactory
+from harness.drivers.memory import HARNESS_OPTIONS, PortalFactory, reference_portal
+from harness.fuzz._mail import QuickMailer
+from harness.world import World
+from simulators.common.clock import SimulatedClock
+from simulators.mail import MailStore
+from simulators.sevis import SevisService
+from simulators.sevis.transport import FaultyTransport
+
+WorldBuilder = Callable[[DataFactory], World]
+
+
+@dataclass(frozen=True)
+class FuzzTarget:
+    """A portal under test. ``build_world`` makes a fresh world per example around it;
+    ``portal_factory`` is set for in-process portals (replays use it); ``url`` for a
+    target on the wire. A live target keeps its accounts between examples, so each
+    example draws fresh students (``fresh_data_per_example``)."""
+
+    name: str
+    build_world: WorldBuilder
+    portal_factory: PortalFactory | None = None
+    url: str | None = None
+    live: bool = False
+    close: Callable[[], None] | None = None
+
+    @property
+    def fresh_data_per_example(self) -> bool:
+        return self.live
+
+    def __repr__(self) -> str:
+        return f"FuzzTarget({self.name})"
+
+
+def quick_world(data: DataFactory, portal_factory: PortalFactory = reference_portal) -> World:
+    """``harness.targets.in_memory_world`` with the quicker mail seam: every seam a call."""
+    clock = SimulatedClock()
+    mail = MailStore(clock)
+    sevis = SevisService(clock, id_prefix="FZ")
+    portal = portal_factory(clock, QuickMailer(mail), sevis)
+    transport = FaultyTransport(portal)
+    sevis.transport = transport
+    return World(clock=clock, sevis=sevis, transport=transport, mail=mail, portal=portal, data=data)
+
+
+def in_memory_target(
+    portal_factory: PortalFactory = reference_portal, name: str = ""
+) -> FuzzTarget:
+    def build(data: DataFactory) -> World:
+        return quick_world(data, portal_factory)
+
+    label = name or getattr(portal_factory, "__name__", "in-process portal")
+    return FuzzTarget(label, build, portal_factory=portal_factory)
+
+
+REFERENCE = in_memory_target(reference_portal, "reference (in memory)")
+
+
+def portal_factory_from(spec: str) -> PortalFactory:
+    """``module:Name`` of a ``PortalService`` subclass (built with the harness options) or
+    of a ``PortalFactory``: an in-process portal to fuzz, e.g. a seeded-bug variant."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"expected module:Name, got {spec!r}")
+    found = getattr(importlib.import_module(module_name), attribute)
+    from simulators.portal import PortalService
+
+    if isinstance(found, type) and issubclass(found, PortalService):
+        portal_class = found
+
+        def build(clock, mailer, sevis):  # type: ignore[no-untyped-def,unused-ignore]
+            return portal_class(clock, mailer, sevis, options=HARNESS_OPTIONS)
+
+        build.__name__ = portal_class.__name__
+        return build
+    if callable(found):
+        return found  # type: ignore[no-any-return,unused-ignore]
+    raise ValueError(f"{spec} is neither a PortalService subclass nor a portal factory")
+
+
+def live_target(url: str) -> FuzzTarget:
+    """A portal on the wire, attached through the HTTP target wiring of ``harness.targets``
+    (its simulators started where the portal sends mail and student changes). Each world
+    resets the portal; ``close()`` stops the simulators."""
+    from harness.targets import attach
+
+    http_target = attach(url)
+    return FuzzTarget(url, http_target.world, url=url, live=True, close=http_target.close)
