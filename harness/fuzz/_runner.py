@@ -12,12 +12,14 @@ import math
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from hypothesis import reporting
+from hypothesis.internal.conjecture import engine
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -130,6 +132,7 @@ def fuzz(
     progress: TextIO | None = None,
     replay_command: Callable[[Path], str] | None = None,
     steps_per_example: int = STEPS_PER_EXAMPLE,
+    shrink_seconds: float = 60.0,
 ) -> FuzzReport:
     """Fuzz ``target`` against the reference until ``steps`` steps or ``seconds`` seconds
     (1,000 steps when neither is given); write each distinct finding into ``out_dir``."""
@@ -166,7 +169,7 @@ def fuzz(
             return DifferentialMachine(context)
 
         try:
-            with reporting.with_reporter(lambda _message: None):
+            with reporting.with_reporter(lambda _message: None), _shrinking_for(shrink_seconds):
                 run_state_machine_as_test(
                     hypothesis_seed(round_seed)(machine),
                     settings=fuzz_settings(
@@ -194,6 +197,21 @@ def fuzz(
     display.done()
     report.seconds = time.monotonic() - started
     return report
+
+
+@contextmanager
+def _shrinking_for(seconds: float) -> Iterator[None]:
+    """Bound the time hypothesis spends shrinking one finding (its own cap is 5 minutes; a
+    finding shrunk for a minute is short enough to read). A private knob, used if present."""
+    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if previous is None:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = previous
 
 
 def _write(

@@ -45,10 +45,13 @@ def replay_arguments(
     if not feature.is_file():
         raise ReplayError(f"no such feature file: {feature}")
     (workdir / "pytest.ini").write_text(_INI, encoding="utf-8")
-    (workdir / "test_replay.py").write_text(_BINDING.format(path=str(feature)), encoding="utf-8")
+    # A name of its own: replays in one process must not meet a cached module of the same name.
+    module = f"test_replay_{workdir.name.replace('-', '_')}.py"
+    (workdir / module).write_text(_BINDING.format(path=str(feature)), encoding="utf-8")
     if portal:
         (workdir / "conftest.py").write_text(_CONFTEST.format(spec=portal), encoding="utf-8")
     arguments = [str(workdir), "-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir)]
+    arguments += ["--import-mode=importlib"]
     if seed is not None:
         arguments += ["--harness-seed", str(seed)]
     if target_url:
