@@ -122,8 +122,24 @@ def bench_suite_over_http() -> None:
     )
 
 
+def bench_parallel() -> None:
+    """Reported: what pytest-xdist gains on this machine's cores, for the whole suite against
+    the reference launched per worker over HTTP (real password hashing), and in memory."""
+    ini = str(SUITE_DIR / "pytest.ini")
+    base = [str(SUITE_DIR), "-c", ini, "--rootdir", str(SUITE_DIR), "--harness-seed", "1"]
+    launched = ["--harness-target-cmd", f"{sys.executable} -m simulators.portal"]
+    for label, extra in (("over HTTP, launched per worker", launched), ("in memory", [])):
+        serial = _median_seconds(_pytest(*base, *extra), rounds=1)
+        parallel = _median_seconds(_pytest(*base, *extra, "-n", "2"), rounds=1)
+        print(
+            f"suite {label}: 1 process {serial:.2f} s; 2 workers {parallel:.2f} s "
+            f"(speed-up {serial / parallel:.2f}x)"
+        )
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "suite": bench_suite_in_memory,
+    "parallel": bench_parallel,
     "exchange": bench_http_exchange,
     "http-suite": bench_suite_over_http,
 }
