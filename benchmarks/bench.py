@@ -5,6 +5,7 @@ shared and noisy, so no test asserts a time). Prints every figure; exits 0.
     python benchmarks/bench.py suite      # only the in-memory suite
     python benchmarks/bench.py exchange   # harness per HTTP exchange vs a bare Session
     python benchmarks/bench.py http-suite # the whole suite over HTTP beside in memory
+    python benchmarks/bench.py fuzz fuzz-memory  # differential fuzzing: rate, flat memory
 """
 
 from __future__ import annotations
@@ -137,11 +138,56 @@ def bench_parallel() -> None:
         )
 
 
+def _fuzz_reference(steps: int, seed: int) -> tuple[int, float]:
+    from harness.fuzz import REFERENCE, fuzz
+
+    with tempfile.TemporaryDirectory() as out:
+        report = fuzz(REFERENCE, steps=steps, seed=seed, out_dir=Path(out))
+    if report.failures or report.errors:
+        raise SystemExit(f"the reference fuzzed against itself failed:\n{report.summary()}")
+    return report.steps, report.seconds
+
+
+def bench_fuzz_in_memory(steps: int = 5000) -> None:
+    """Target: at least 2,000 differential steps per second in memory (the reference against
+    itself: each step played, observed and checked on two worlds)."""
+    rates = []
+    for seed in range(1, ROUNDS + 1):
+        done, seconds = _fuzz_reference(steps, seed)
+        rates.append(done / seconds)
+    rate = statistics.median(rates)
+    print(f"fuzz in memory: {rate:,.0f} differential steps/s (median of {ROUNDS} runs of {steps})")
+    print(f"  target >= 2,000: {'met' if rate >= 2000 else 'NOT MET'}")
+
+
+def bench_fuzz_memory(small: int = 1000, large: int = 20_000) -> None:
+    """Target: the peak memory (tracemalloc) of a long run within 50 MB of a 1,000-step run.
+    The issue asks for 100,000 steps; under tracemalloc that takes many minutes here, so the
+    long run is ``large`` steps (pass 100000 to ``bench_fuzz_memory`` for the full figure)."""
+    import tracemalloc
+
+    peaks = {}
+    for steps in (small, large):
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        _fuzz_reference(steps, seed=1)
+        peaks[steps] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    grown = peaks[large] - peaks[small]
+    print(
+        f"fuzz memory: peak {peaks[small]:.1f} MB after {small:,} steps, "
+        f"{peaks[large]:.1f} MB after {large:,} steps (+{grown:.1f} MB)"
+    )
+    print(f"  target <= +50 MB: {'met' if grown <= 50 else 'NOT MET'}")
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "suite": bench_suite_in_memory,
     "parallel": bench_parallel,
     "exchange": bench_http_exchange,
     "http-suite": bench_suite_over_http,
+    "fuzz": bench_fuzz_in_memory,
+    "fuzz-memory": bench_fuzz_memory,
 }
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TextIO
 
 from hypothesis import reporting
-from hypothesis.internal.conjecture import engine
 from hypothesis import seed as hypothesis_seed
+from hypothesis.internal.conjecture import engine
 from hypothesis.stateful import run_state_machine_as_test
 
 from harness.fuzz._machine import (
