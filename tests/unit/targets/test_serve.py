@@ -7,12 +7,13 @@ re-pointed is a clear preflight error."""
 from __future__ import annotations
 
 import os
+import queue
 import re
-import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,25 +55,27 @@ def _start(*args: str) -> subprocess.Popen[str]:
 
 
 def _read_banner(process: subprocess.Popen[str]) -> tuple[dict[str, str], str]:
-    """The printed endpoints, read line by line until "Stop with" (bounded)."""
+    """The printed endpoints, read line by line until "Stop with" (bounded). A reader
+    thread, not select(): a text pipe buffers several lines behind one readiness event."""
     assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
     deadline = time.monotonic() + START_TIMEOUT
-    lines: list[str] = []
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], deadline - time.monotonic())
-        if not ready:
+    seen: list[str] = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
             break
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
+        seen.append(line)
         if line.startswith("Stop with"):
-            found = {m.group(1): m.group(2) for m in map(_LINE.match, lines) if m}
-            return found, "".join(lines)
+            found = {m.group(1): m.group(2) for m in map(_LINE.match, seen) if m}
+            return found, "".join(seen)
     process.kill()
     _, err = process.communicate(timeout=STOP_TIMEOUT)
     raise AssertionError(
-        f"serve printed no endpoints within {START_TIMEOUT}s: {''.join(lines)!r}; stderr: {err}"
+        f"serve printed no endpoints within {START_TIMEOUT}s: {''.join(seen)!r}; stderr: {err}"
     )
 
 
