@@ -87,11 +87,20 @@ def portal_factory_from(spec: str) -> PortalFactory:
     raise ValueError(f"{spec} is neither a PortalService subclass nor a portal factory")
 
 
-def live_target(url: str) -> FuzzTarget:
-    """A portal on the wire, attached through the HTTP target wiring of ``harness.targets``
-    (its simulators started where the portal sends mail and student changes). Each world
-    resets the portal; ``close()`` stops the simulators."""
-    from harness.targets import attach
+def live_target(url: str | None = None, *, command: str | None = None) -> FuzzTarget:
+    """A portal on the wire, through the HTTP target wiring of ``harness.targets``: attached
+    at ``url`` (its simulators started where the portal sends mail and student changes) or
+    launched from ``command``. Each world resets the portal; ``close()`` stops what the
+    harness started."""
+    from harness.targets import attach, launch
 
-    http_target = attach(url)
-    return FuzzTarget(url, http_target.world, url=url, live=True, close=http_target.close)
+    if command:
+        http_target = launch(command)
+    elif url:
+        http_target = attach(url)
+    else:
+        raise ValueError("a live target needs a URL or a command")
+    name = url or f"launched: {command}"
+    return FuzzTarget(
+        name, http_target.world, url=http_target.url, live=True, close=http_target.close
+    )

@@ -4,6 +4,7 @@ it wrote, as subcommands of the harness's command line."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def _target_options(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--target", metavar="URL", help="a portal on the wire (default: reference)")
     where.add_argument(
+        "--target-cmd", metavar="COMMAND", help="launch a portal on the wire with this command"
+    )
+    where.add_argument(
         "--portal",
         metavar="MODULE:NAME",
         help="an in-process portal: a PortalService subclass or a portal factory",
@@ -50,8 +54,8 @@ def run_fuzz(args: argparse.Namespace) -> int:
     from harness.fuzz._badinput import check_bad_input
 
     try:
-        if args.target:
-            target = live_target(args.target)
+        if args.target or args.target_cmd:
+            target = live_target(args.target, command=args.target_cmd)
         elif args.portal:
             target = in_memory_target(portal_factory_from(args.portal), args.portal)
         else:
@@ -59,13 +63,13 @@ def run_fuzz(args: argparse.Namespace) -> int:
     except Exception as error:  # a bad module path, an unreachable target: say so plainly
         print(f"portal-harness fuzz: {error}", file=sys.stderr)
         return 2
-    where = (
-        f"--target {args.target}"
-        if args.target
-        else f"--portal {args.portal}"
-        if args.portal
-        else ""
-    )
+    where = ""
+    if args.target:
+        where = f"--target {args.target}"
+    elif args.target_cmd:
+        where = f"--target-cmd {shlex.quote(args.target_cmd)}"
+    elif args.portal:
+        where = f"--portal {args.portal}"
 
     def replay_command(path: Path) -> str:
         return f"portal-harness replay {path} {where}".rstrip()
@@ -100,6 +104,7 @@ def run_replay(args: argparse.Namespace) -> int:
         return replay(
             Path(args.feature),
             target_url=args.target,
+            target_cmd=args.target_cmd,
             portal=args.portal,
             seed=args.seed,
             extra=("-v",) if args.verbose else ("-q",),

@@ -35,6 +35,7 @@ def replay_arguments(
     workdir: Path,
     *,
     target_url: str | None = None,
+    target_cmd: str | None = None,
     portal: str | None = None,
     seed: int | None = None,
     extra: Sequence[str] = (),
@@ -56,6 +57,8 @@ def replay_arguments(
         arguments += ["--harness-seed", str(seed)]
     if target_url:
         arguments += ["--harness-target", target_url]
+    if target_cmd:
+        arguments += ["--harness-target-cmd", target_cmd]
     return arguments + list(extra)
 
 
@@ -63,6 +66,7 @@ def replay(
     feature: Path,
     *,
     target_url: str | None = None,
+    target_cmd: str | None = None,
     portal: str | None = None,
     seed: int | None = None,
     extra: Sequence[str] = ("-q",),
@@ -72,6 +76,12 @@ def replay(
 
     with tempfile.TemporaryDirectory(prefix="portal-harness-replay-") as workdir:
         arguments = replay_arguments(
-            feature, Path(workdir), target_url=target_url, portal=portal, seed=seed, extra=extra
+            feature,
+            Path(workdir),
+            target_url=target_url,
+            target_cmd=target_cmd,
+            portal=portal,
+            seed=seed,
+            extra=extra,
         )
         return int(pytest.main(arguments))

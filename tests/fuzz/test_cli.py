@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,14 @@ def test_replay_runs_a_feature_against_the_reference(tmp_path: Path) -> None:
     assert main(["replay", str(feature)]) == 0
     assert main(["replay", str(feature), "--portal",
                  "tests.quality.buggy_portals:NotIdempotent"]) == 1  # fmt: skip
+
+
+def test_a_short_live_run_against_the_reference_launched_over_http(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = f"{sys.executable} -m simulators.portal"
+    code = main(["fuzz", "--target-cmd", command, "--steps", "15", "--seed", "3", "-q",
+                 "--max-failures", "1", "--out", str(tmp_path)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "target launched:" in out and "steps run:" in out
