@@ -141,10 +141,10 @@ def bench_parallel() -> None:
 def _fuzz_reference(steps: int, seed: int) -> tuple[int, float]:
     from harness.fuzz import REFERENCE, fuzz
 
-    with tempfile.TemporaryDirectory() as out:
-        report = fuzz(REFERENCE, steps=steps, seed=seed, out_dir=Path(out))
-    if report.failures or report.errors:
-        raise SystemExit(f"the reference fuzzed against itself failed:\n{report.summary()}")
+    out = Path(tempfile.mkdtemp(prefix="bench-fuzz-"))
+    report = fuzz(REFERENCE, steps=steps, seed=seed, out_dir=out, max_failures=1)
+    if report.failures or report.errors:  # a finding in the reference: say where, go on
+        print(f"  the reference fuzzed against itself found something:\n{report.summary()}")
     return report.steps, report.seconds
 
 
