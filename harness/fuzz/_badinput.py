@@ -254,12 +254,6 @@ class Judgement:
     notes: list[str] = field(default_factory=list)
 
 
-def c1_control_characters(case: BadInputCase) -> bool:
-    """A case whose value carries C1 control characters (U+0080-U+009F): the reference
-    refuses C0 and DEL only (simulators/common/records.py), a gap reported, not fixed here."""
-    return re.search(r"\\x[89][0-9a-f]", case.what) is not None
-
-
 def judge(
     case: BadInputCase,
     target: FuzzTarget,

@@ -167,8 +167,14 @@ class FieldChange:
     new_value: str
 
 
+def _is_control(ch: str) -> bool:
+    """C0, DEL and C1 (U+0080-U+009F): none belongs in a name, title or address."""
+    code = ord(ch)
+    return code < 32 or 127 <= code <= 159
+
+
 def _control_characters(what: str, *values: str) -> list[str]:
-    if any(ch for value in values for ch in value if ord(ch) < 32 or ord(ch) == 127):
+    if any(_is_control(ch) for value in values for ch in value):
         return [f"{what} contains control characters"]
     return []
 
