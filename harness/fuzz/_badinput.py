@@ -5,7 +5,6 @@ reference answers, the target must answer the same."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
