@@ -14,6 +14,7 @@ from fixtures.factories import DataFactory, new_seed
 from harness import reporting, steps, timing
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
 from harness.drivers.memory import PortalFactory, reference_portal
+from harness.evidence import mask_secrets
 from harness.gherkin import scenario_names
 from harness.reports import RunInfo
 from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
@@ -204,6 +205,8 @@ def pytest_runtest_makereport(
         world = item.stash.get(_WORLD, None)
         if world is not None:
             result.evidence = list(world.evidence.lines())
+            if report.failed:
+                result.evidence += [mask_secrets(line) for line in world.final_state()]
     elif report.when == "teardown" and report.failed and result.outcome is Outcome.PASSED:
         result.outcome, result.reason = Outcome.FAILED, "teardown failed"
     else:

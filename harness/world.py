@@ -243,6 +243,25 @@ class World:
         bounces = [f"bounce: {b.reason}" for b in self.mail.bounces(recipient=address)]
         return "; ".join(subjects + bounces) or "nothing"
 
+    def final_state(self) -> list[str]:
+        """What a failure's evidence shows besides the trace: every student's mail and
+        bounces, and their SEVIS event history with each transmission's outcome."""
+        lines = []
+        for student in self.students:
+            lines.append(f"mailbox {student.email}: {self._mailbox_summary(student.email)}")
+            try:
+                events = self.sevis.event_history(student.sevis_id)
+            except Exception as error:  # a broken simulator must not hide the failure
+                lines.append(f"SEVIS event history of {student.sevis_id} unavailable: {error}")
+                continue
+            for event in events:
+                outcome = f" [{event.outcome.value}]" if event.outcome else ""
+                lines.append(
+                    f"SEVIS {student.sevis_id} {event.at:%Y-%m-%d %H:%M} {event.name.value} -> "
+                    f"{event.status} by {event.performed_by}{outcome}"
+                )
+        return lines
+
     # -- the student in the portal --------------------------------------------------------
     def register(
         self,

@@ -137,7 +137,11 @@ def test_the_report_folder_gets_every_format(project: pytest.Pytester) -> None:
     }
     report = json.loads((reports / "report.json").read_text())
     failed = [s for s in report["scenarios"] if s["outcome"] == "failed"]
-    assert len(failed) == 1 and failed[0]["evidence"] and failed[0]["rerun"]
+    assert len(failed) == 1 and failed[0]["rerun"]
+    evidence = "\n".join(failed[0]["evidence"])
+    assert "step: When the student deletes" in evidence  # the trace
+    assert "Create an SEVP Portal account" in evidence  # the student's mail
+    assert "Employer deleted in the portal" in evidence  # the SEVIS event history
 
 
 def test_parallel_workers_share_the_seed_and_the_matrix_reaches_the_controller(
