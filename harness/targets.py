@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import shlex
 import signal
@@ -35,7 +34,7 @@ from harness.drivers.memory import PortalFactory, reference_portal
 from harness.evidence import Evidence
 from harness.world import World
 from simulators.common.clock import Clock, SimulatedClock
-from simulators.common.contract import CONTRACT_VERSION
+from simulators.common.contract import CONTRACT_VERSION, PortalError
 from simulators.common.launch import (
     ENV_PORT,
     ENV_SEVIS_URL,
@@ -45,7 +44,7 @@ from simulators.common.launch import (
 )
 from simulators.common.seams import StudentChange
 from simulators.common.serving import ServedApp, serve_in_thread
-from simulators.common.wire import HarnessInfo, SimulatorEndpoints, SmtpEndpoint, to_wire
+from simulators.common.wire import HarnessInfo, SimulatorEndpoints, SmtpEndpoint
 from simulators.mail import LOOPBACK, InMemoryMailer, MailStore, SmtpServer
 from simulators.sevis import SevisService, UnknownStudent
 from simulators.sevis.app import create_app as sevis_app
@@ -463,44 +462,25 @@ _NOT_OFFERED = {404, 405, 501}
 
 
 def point_simulators(url: str, endpoints: SimulatorEndpoints, settings: HttpSettings) -> None:
-    """``PUT /_harness/simulators``: the portal sends mail and student changes to
-    ``endpoints`` from now on. ``RepointNotOffered`` for a portal without the optional
-    operation, a ``PreflightError`` for any other refusal or no answer."""
-    where = url.rstrip("/") + "/_harness/simulators"
-    body = json.dumps(to_wire(endpoints)).encode("utf-8")
-    try:
-        answer = requests.put(
-            where,
-            data=body,
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            timeout=(settings.timeout, settings.timeout),
-            allow_redirects=False,
-        )
-    except requests.Timeout:
-        raise PreflightError(f"PUT {where} got no answer within {settings.timeout}s") from None
-    except requests.RequestException as error:
-        raise PreflightError(f"PUT {where} failed: {type(error).__name__}") from None
-    if 200 <= answer.status_code < 300:
-        return
-    detail = _problem_detail(answer)
-    if answer.status_code in _NOT_OFFERED:
-        raise RepointNotOffered(f"PUT /_harness/simulators answered {answer.status_code}{detail}")
-    raise PreflightError(
-        f"the portal at {url} refused to send to {endpoints}: PUT /_harness/simulators "
-        f"answered {answer.status_code}{detail}"
-    )
-
-
-def _problem_detail(answer: requests.Response) -> str:
-    try:
-        body = answer.json()
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
-    code, detail = str(body.get("code") or ""), str(body.get("detail") or "")
-    text = ": ".join(part for part in (code, detail[:200]) if part)
-    return f" {text}" if text else ""
+    """``PUT /_harness/simulators``, through the driver: the portal sends mail and student
+    changes to ``endpoints`` from now on. ``RepointNotOffered`` for a portal without the
+    optional operation, a ``PreflightError`` for any other refusal or no answer."""
+    with HttpPortal(url, timeout=settings.timeout) as portal:
+        try:
+            portal.point_simulators(endpoints)
+        except TargetError as error:
+            if error.status in _NOT_OFFERED:
+                raise RepointNotOffered(
+                    f"PUT /_harness/simulators answered {error.status}: {error.reason}"
+                ) from None
+            raise PreflightError(
+                f"the portal at {url} refused to send to {endpoints}: {error}"
+            ) from None
+        except PortalError as error:
+            raise PreflightError(
+                f"the portal at {url} refused to send to {endpoints}: {error.code.value} "
+                f"{error.detail}"
+            ) from None
 
 
 def launch(command: str, settings: HttpSettings = HttpSettings()) -> HttpTarget:

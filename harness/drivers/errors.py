@@ -35,9 +35,16 @@ class TargetError(Exception):
     """
 
     def __init__(
-        self, fault: TargetFault, operation: str, method: str, url: str, reason: str
+        self,
+        fault: TargetFault,
+        operation: str,
+        method: str,
+        url: str,
+        reason: str,
+        status: int | None = None,  # the HTTP status, when the target answered at all
     ) -> None:
         super().__init__(f"{operation}: {method} {url}: {fault.value}: {reason}")
+        self.status = status
         self.fault = fault
         self.operation = operation
         self.method = method

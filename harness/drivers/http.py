@@ -44,6 +44,7 @@ from simulators.common.wire import (
     PasswordResetCompletion,
     PasswordResetRequest,
     RegistrationRequest,
+    SimulatorEndpoints,
     TransmissionReceipt,
     WireCode,
     WireError,
@@ -238,6 +239,12 @@ class HttpPortal:
         answer = self._call("now", "GET", "/_harness/clock")
         return self._decode("now", ClockSetting, answer).now
 
+    def point_simulators(self, endpoints: SimulatorEndpoints) -> SimulatorEndpoints:
+        """Where the target sends mail and student changes from now on (an optional
+        operation of contract 1.1: a portal without it answers 404, 405 or 501)."""
+        answer = self._call("point_simulators", "PUT", "/_harness/simulators", body=endpoints)
+        return self._decode("point_simulators", SimulatorEndpoints, answer)
+
     def set_time(self, now: datetime) -> None:
         self._call("set_time", "PUT", "/_harness/clock", body=ClockSetting(now))
 
@@ -272,7 +279,7 @@ class HttpPortal:
 
         def fail(fault: TargetFault, reason: str, status: int | None = None) -> TargetError:
             record.done(status, started, error=f"{fault.value}: {reason}")
-            return error_cls(fault, operation, method, mask_text(url), mask_text(reason))
+            return error_cls(fault, operation, method, mask_text(url), mask_text(reason), status)
 
         try:
             response = self._http.request(
