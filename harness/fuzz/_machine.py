@@ -312,16 +312,23 @@ class DifferentialMachine(RuleBasedStateMachine):
         names = sorted(self.model.deleted - self.model.employers)
         self.play(s.DSO_RESTORES, name=data.draw(st.sampled_from(names), label="name"))
 
+    def _free_stem_employers(self) -> list[str]:
+        taken = self.model.employers | self.model.deleted
+        return [name for name in STEM_EMPLOYER_NAMES if name not in taken]
+
     @precondition(
         lambda self: (
-            self.model.stem_pending
-            or (OptType.STEM in self.model.approved and not self.model.program_changed)
+            (
+                self.model.stem_pending
+                or (OptType.STEM in self.model.approved and not self.model.program_changed)
+            )
+            and bool(self._free_stem_employers())
         )
     )
-    @rule(name=st.sampled_from(STEM_EMPLOYER_NAMES))
-    def dso_enters_stem_employer(self, name: str) -> None:
-        if name not in self.model.employers | self.model.deleted:
-            self.play(s.DSO_STEM_EMPLOYER, name=name)
+    @rule(data=st.data())
+    def dso_enters_stem_employer(self, data: st.DataObject) -> None:
+        names = self._free_stem_employers()
+        self.play(s.DSO_STEM_EMPLOYER, name=data.draw(st.sampled_from(names), label="name"))
 
     @precondition(lambda self: not self.model.program_changed)
     @rule()
@@ -344,10 +351,10 @@ class DifferentialMachine(RuleBasedStateMachine):
             and self._can_complete(30)
         )
     )
-    @rule(days=st.sampled_from((30, 90)))
-    def dso_completes_early(self, days: int) -> None:
-        if self._can_complete(days):
-            self.play(s.COMPLETED_EARLY, days=days)
+    @rule(data=st.data())
+    def dso_completes_early(self, data: st.DataObject) -> None:
+        days = [days for days in (30, 90) if self._can_complete(days)]
+        self.play(s.COMPLETED_EARLY, days=data.draw(st.sampled_from(days), label="days"))
 
     # -- the SRC ---------------------------------------------------------------------------------------
     @precondition(lambda self: self.model.transmitted and not self.model.ticket_open)
@@ -393,12 +400,14 @@ class DifferentialMachine(RuleBasedStateMachine):
 
     # Two employers of one name make "the employer X" ambiguous: the step library takes the
     # first the portal lists, and portals order same-day namesakes by their own random ids.
-    @precondition(lambda self: self.model.in_portal and len(self.model.employers) < 3)
+    def _free_employer_names(self) -> list[str]:
+        return [name for name in EMPLOYER_NAMES if name not in self.model.employers]
+
+    @precondition(lambda self: self.model.in_portal and bool(self._free_employer_names()))
     @rule(data=st.data())
     def student_adds_employer(self, data: st.DataObject) -> None:
-        free = [n for n in EMPLOYER_NAMES if n not in self.model.employers]
-        if free:
-            self.play(s.ADDS_EMPLOYER, name=data.draw(st.sampled_from(free), label="name"))
+        free = self._free_employer_names()
+        self.play(s.ADDS_EMPLOYER, name=data.draw(st.sampled_from(free), label="name"))
 
     @precondition(lambda self: self.model.in_portal and TODAY_EMPLOYER not in self.model.employers)
     @rule()
@@ -474,10 +483,11 @@ class DifferentialMachine(RuleBasedStateMachine):
         return today < target
 
     @precondition(lambda self: bool(self.model.approved) and self._before_six_months("after"))
-    @rule(side=st.sampled_from(("before", "after")))
-    def time_passes_to_six_months_after_opt_end(self, side: str) -> None:
-        if self._before_six_months(side):
-            self.play(s.SIX_MONTHS, side=side, which="authorized OPT end")
+    @rule(data=st.data())
+    def time_passes_to_six_months_after_opt_end(self, data: st.DataObject) -> None:
+        sides = [side for side in ("before", "after") if self._before_six_months(side)]
+        side = data.draw(st.sampled_from(sides), label="side")
+        self.play(s.SIX_MONTHS, side=side, which="authorized OPT end")
 
 
 # --- what each accepted step teaches the model -------------------------------------------------------

@@ -4,7 +4,7 @@ more than the rest of a fuzz step together. Scenarios and replays keep the real 
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.message import Message
 
 from simulators.common.seams import MailNotSent
 from simulators.mail import MailStore
@@ -28,18 +28,18 @@ class QuickMailer:
     def __repr__(self) -> str:
         return f"QuickMailer({self.store!r})"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         sender, recipients = envelope_of(message)
         try:
             self._deliver(message, sender, recipients)
         except MailError as refusal:
             raise MailNotSent(refusal.smtp_reply) from refusal
 
-    def _deliver(self, message: EmailMessage, sender: str, recipients: tuple[str, ...]) -> None:
+    def _deliver(self, message: Message, sender: str, recipients: tuple[str, ...]) -> None:
         store = self.store
         if store.take_temporary_failure():
             raise TemporaryFailure("mail is deferred for now; try again later")
-        text = str(message.get_content()).replace("\r\n", "\n")
+        text = _plain_text(message)
         content = MessageContent(
             message_id=str(message["Message-ID"]) if message["Message-ID"] else None,
             sender=sender,
@@ -70,3 +70,12 @@ class QuickMailer:
                 )
         if not delivered:
             raise NoRecipientAccepted("no recipient accepted the message")
+
+
+def _plain_text(message: Message) -> str:
+    """The body of the single-part plain-text notice the reference composes."""
+    payload = message.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    text = payload.decode(message.get_content_charset() or "utf-8", errors="replace")
+    return text.replace("\r\n", "\n")

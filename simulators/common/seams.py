@@ -2,14 +2,14 @@
 
 - SEVIS -> portal: a ``Transmission`` handed to a ``PortalTransport``.
 - portal -> SEVIS: a ``StudentChange`` handed to a ``StudentChangeSink`` (at once).
-- portal -> mail: an ``email.message.EmailMessage`` handed to a ``Mailer``.
+- portal -> mail: an ``email.message.Message`` handed to a ``Mailer``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from enum import Enum
 from typing import Protocol
 
@@ -79,4 +79,4 @@ class MailNotSent(Exception):
 class Mailer(Protocol):
     """Sends one email; raises ``MailNotSent`` when the server does not take it."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...

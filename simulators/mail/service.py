@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import getaddresses
 
 from simulators.common.seams import MailNotSent
@@ -106,7 +106,7 @@ class InMemoryMailer:
     def __repr__(self) -> str:
         return f"InMemoryMailer({self.store!r})"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Deliver ``message``; ``MailNotSent`` when the store takes it for no recipient."""
         envelope_sender, recipients = envelope_of(message)
         try:
@@ -120,7 +120,7 @@ class InMemoryMailer:
             raise MailNotSent(refusal.smtp_reply) from refusal
 
 
-def envelope_of(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
+def envelope_of(message: Message) -> tuple[str, tuple[str, ...]]:
     """The envelope ``smtplib.send_message`` would use: Sender or From, and To + Cc + Bcc."""
     sender_values = message.get_all("Sender") or message.get_all("From") or []
     senders = [address for _, address in getaddresses([str(v) for v in sender_values])]
@@ -131,7 +131,7 @@ def envelope_of(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
     return (senders[0] if senders else ""), recipients
 
 
-def wire_bytes(message: EmailMessage) -> bytes:
+def wire_bytes(message: Message) -> bytes:
     """The bytes ``smtplib`` puts on the wire: CRLF line ends, no Bcc header."""
     if message["Bcc"] is not None:
         message = copy.deepcopy(message)

@@ -8,7 +8,7 @@ import logging
 import smtplib
 import socket
 import threading
-from email.message import EmailMessage
+from email.message import Message
 from types import TracebackType
 from typing import Any
 
@@ -191,7 +191,7 @@ class SmtpMailer:
     def __repr__(self) -> str:
         return f"SmtpMailer({self.host}:{self.port}, timeout={self.timeout})"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             # local_hostname avoids socket.getfqdn(), a DNS lookup that can stall.
             with smtplib.SMTP(

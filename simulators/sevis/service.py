@@ -9,7 +9,7 @@ import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import fields, replace
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from simulators.common.clock import Clock
 from simulators.common.domain import (
@@ -558,11 +558,18 @@ class SevisService:
         return sent
 
     def on_clock_moved(self, before: datetime, after: datetime) -> None:
-        """Run one daily sync per midnight crossed: register with ``SimulatedClock.on_move``."""
-        for offset in range(1, (after.date() - before.date()).days + 1):
-            day = before.date().toordinal() + offset
-            midnight = datetime.combine(date.fromordinal(day), time(0), tzinfo=timezone.utc)
-            self.run_daily_sync(at=midnight)
+        """Run the daily sync of each midnight crossed: register with ``SimulatedClock.on_move``.
+
+        The first midnight's sync empties every queue and nothing queues an edit while the
+        clock moves, so the later midnights have nothing to send: only the first one runs,
+        which keeps a move of months as cheap as a move of a day."""
+        if after.date() <= before.date() or not self._edits_queued():
+            return
+        midnight = datetime.combine(before.date() + timedelta(days=1), time(0), tzinfo=timezone.utc)
+        self.run_daily_sync(at=midnight)
+
+    def _edits_queued(self) -> bool:
+        return any(student.pending_sync for student in self._students.values())
 
     def retransmit(self, sevis_id: str, *, performed_by: str = _SRC) -> TransmissionRecord:
         """Re-send the latest failed transmission (or the latest one) with the current

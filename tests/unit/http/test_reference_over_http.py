@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from email.message import EmailMessage
+from email.message import Message
 
 import pytest
 
@@ -18,6 +18,8 @@ from simulators.common.domain import EducationLevel, OptStatus, OptType, Program
 from simulators.common.records import AuthorizationRecord, StudentRecord, UsAddress
 from simulators.common.seams import StudentChange, StudentChangeKind, Transmission, TransmissionKind
 from simulators.common.serving import serve_in_thread
+from simulators.mail.models import parse_message
+from simulators.mail.service import wire_bytes
 from simulators.portal.app import create_app
 from simulators.portal.options import TEST_SCRYPT_COST, ReferenceOptions
 from simulators.portal.service import PortalService
@@ -28,15 +30,14 @@ ADDRESS = UsAddress("1 Main St", "Springfield", "IL", "62701")
 
 @dataclass
 class RecordingMailer:
-    sent: list[EmailMessage] = field(default_factory=list)
+    sent: list[Message] = field(default_factory=list)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         self.sent.append(message)
 
     def token(self) -> str:
-        body = self.sent[-1].get_body(("plain",))
-        assert body is not None
-        found = re.search(r"[?&]token=([^&\s\"'<>]+)", body.get_content())
+        body = parse_message(wire_bytes(self.sent[-1])).text
+        found = re.search(r"[?&]token=([^&\s\"'<>]+)", body)
         assert found, "the creation email carries a link with a token"
         return found.group(1)
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 
 import pytest
 
@@ -41,6 +41,8 @@ from simulators.common.seams import (
     Transmission,
     TransmissionKind,
 )
+from simulators.mail.models import parse_message
+from simulators.mail.service import wire_bytes
 from simulators.portal import TEST_SCRYPT_COST, PortalService, ReferenceOptions
 
 PASSWORD = "Opt-Portal-2026!"
@@ -56,18 +58,18 @@ class RecordingMailer:
     """Keeps every message; ``fail_next`` makes the next sends bounce."""
 
     def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-        self.refused: list[EmailMessage] = []
+        self.sent: list[Message] = []
+        self.refused: list[Message] = []
         self.fail_next = 0
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self.fail_next:
             self.fail_next -= 1
             self.refused.append(message)
             raise MailNotSent("550 mailbox unavailable")
         self.sent.append(message)
 
-    def to(self, address: str, notice: NoticeId | None = None) -> list[EmailMessage]:
+    def to(self, address: str, notice: NoticeId | None = None) -> list[Message]:
         subject = DEFAULT_CATALOG.subject(notice) if notice else None
         return [
             m
@@ -89,13 +91,12 @@ class RecordingSink:
         self.changes.append(change)
 
 
-def body(message: EmailMessage) -> str:
-    content = message.get_content()
-    assert isinstance(content, str)
-    return content
+def body(message: Message) -> str:
+    """The plain text a mail server files for ``message`` (it travels as bytes)."""
+    return parse_message(wire_bytes(message)).text
 
 
-def token_in(message: EmailMessage) -> str:
+def token_in(message: Message) -> str:
     found = _TOKEN.search(body(message))
     assert found, f"no token link in {message['Subject']!r}"
     return found.group(1)

@@ -3,6 +3,7 @@ item; a bounce is written to the History page and never breaks the portal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -17,6 +18,8 @@ from fixtures.notices import (
 from simulators.common.contract import HistoryCategory
 from simulators.common.domain import OptType, PortalSettings
 from simulators.common.seams import TransmissionKind
+from simulators.mail.models import parse_message
+from simulators.mail.service import wire_bytes
 from simulators.portal import NoticeFacts, PortalService, ReferenceOptions, compose_notice
 
 SENT_AT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -39,7 +42,7 @@ def test_every_notice_carries_what_the_catalog_requires(notice) -> None:
     assert message["Subject"] == notice.subject
     assert message["Cc"] is None and message["Bcc"] is None
     assert message["Date"] and message["Message-ID"]
-    text = message.get_content()
+    text = parse_message(wire_bytes(message)).text
     expected = {
         BodyItem.STUDENT_NAME: "Ana Lima",
         BodyItem.OPT_TYPE: "STEM OPT",
@@ -52,6 +55,17 @@ def test_every_notice_carries_what_the_catalog_requires(notice) -> None:
         assert expected[item] in text, item
     if not set(notice.must_carry) & set(LINK_PATHS):
         assert TOKEN not in text
+
+
+def test_non_ascii_subjects_and_names_survive_the_wire() -> None:
+    """A catalog override may carry any text, and SEVIS names are not ASCII-only."""
+    notice = replace(DEFAULT_CATALOG[NoticeId.OPT_ENDED], subject="Fin de l'OPT — ação")
+    facts = replace(FACTS, full_name="Zoë Nguyễn")
+    message = compose_notice(notice, facts, base_url="https://portal.test/", sent_at=SENT_AT)
+    filed = parse_message(wire_bytes(message))
+    assert filed.subject == "Fin de l'OPT — ação"
+    assert filed.text.startswith("Dear Zoë Nguyễn,\n")
+    assert wire_bytes(message).isascii()  # 7-bit clean: any SMTP server takes it
 
 
 def test_a_link_notice_without_a_token_is_a_programming_error() -> None:
