@@ -19,7 +19,7 @@ from harness.drivers.errors import TargetError
 from harness.fuzz import _sentences as s
 from harness.fuzz._invariants import Violation, Watch, check_invariants
 from harness.fuzz._model import StudentModel
-from harness.fuzz._observe import Difference, Observation, differences, observe
+from harness.fuzz._observe import Difference, Observation, differences, observe, settle_mail
 from harness.fuzz._sentences import PlayedStep, Sentence
 from harness.fuzz._targets import REFERENCE, FuzzTarget
 from harness.world import ADDRESS_PROBLEMS, ScenarioFailure, World
@@ -162,6 +162,8 @@ class DifferentialMachine(RuleBasedStateMachine):
         coverage.states.add(after_state)
         coverage.transitions.add((before_state, sentence.template, after_state))
         reference_seen = observe(self.reference, reference_outcome)
+        if self.context.target.mail_settle:
+            settle_mail(self.target, len(reference_seen.emails), self.context.target.mail_settle)
         target_seen = observe(self.target, target_outcome)
         found = differences(target_seen, reference_seen)
         target_broken = check_invariants(

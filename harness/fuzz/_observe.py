@@ -116,15 +116,26 @@ def _employer_facts(e: EmployerView) -> EmployerFacts:
     )
 
 
-def observe(world: World, outcome: str) -> Observation:
+def _emails(world: World) -> tuple[tuple[str, str, str], ...]:
     # Other students only stand by (as the one who must not reach the first one's data):
     # their mail would only say again what the first student's says.
     others = {s.email.lower() for s in world.students[1:]}
-    emails = tuple(
+    return tuple(
         (m.mailbox, m.folder.value, m.subject)
         for m in world.mail.messages()
         if m.mailbox not in others
     )
+
+
+def settle_mail(world: World, expected: int, seconds: float) -> None:
+    """Wait, up to ``seconds``, until ``world`` holds ``expected`` emails (what the reference
+    sent so far): a portal on the wire sends over SMTP, and mail may land after its answer.
+    No wait when it already does; a difference that stays is compared after the wait."""
+    world.mail.wait_until(lambda: len(_emails(world)) >= expected, seconds)
+
+
+def observe(world: World, outcome: str) -> Observation:
+    emails = _emails(world)
     events: tuple[tuple[str, str], ...] = ()
     if world.students:
         events = tuple(

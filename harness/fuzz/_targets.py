@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fixtures.factories import DataFactory
 from harness.drivers.memory import HARNESS_OPTIONS, PortalFactory, reference_portal
@@ -15,6 +16,9 @@ from simulators.common.clock import SimulatedClock
 from simulators.mail import MailStore
 from simulators.sevis import SevisService
 from simulators.sevis.transport import FaultyTransport
+
+if TYPE_CHECKING:
+    from harness.targets import HttpTarget
 
 WorldBuilder = Callable[[DataFactory], World]
 
@@ -32,6 +36,9 @@ class FuzzTarget:
     url: str | None = None
     live: bool = False
     close: Callable[[], None] | None = None
+    #: Seconds the machine waits, after a step, for the target's mail to catch up with the
+    #: reference's: SMTP arrives from another thread. Steps then read the mailbox at once.
+    mail_settle: float = 0.0
 
     @property
     def fresh_data_per_example(self) -> bool:
@@ -100,7 +107,24 @@ def live_target(url: str | None = None, *, command: str | None = None) -> FuzzTa
         http_target = attach(url)
     else:
         raise ValueError("a live target needs a URL or a command")
-    name = url or f"launched: {command}"
+    return over_http(http_target, url or f"launched: {command}")
+
+
+def over_http(http_target: HttpTarget, name: str) -> FuzzTarget:
+    """A ``FuzzTarget`` around a connected ``HttpTarget``: its worlds read the mailbox at
+    once, and the machine waits for the mail instead, up to the target's mail wait, only
+    while the target has fewer emails than the reference (so agreeing steps never wait)."""
+
+    def build(data: DataFactory) -> World:
+        world = http_target.world(data)
+        world.mail_wait = 0.0
+        return world
+
     return FuzzTarget(
-        name, http_target.world, url=http_target.url, live=True, close=http_target.close
+        name,
+        build,
+        url=http_target.url,
+        live=True,
+        close=http_target.close,
+        mail_settle=http_target.settings.mail_wait,
     )

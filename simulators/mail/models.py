@@ -9,6 +9,7 @@ import html as html_text
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage, Message
@@ -560,6 +561,18 @@ class MailStore:
                 if found or remaining <= 0:
                     return found
                 self._changed.wait(remaining)
+
+    def wait_until(self, ready: Callable[[], bool], timeout: float) -> bool:
+        """Whether ``ready()`` came to hold within ``timeout`` seconds of real time; it is
+        checked at once and again at every arrival, so a wait ends with the mail awaited."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not ready():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+            return True
 
     # Between scenarios
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from email import charset
 from email.header import Header
 from email.message import Message
-from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 from typing import TypeVar
 
@@ -60,15 +59,17 @@ def compose_notice(
 ) -> Message:
     """One email to the student alone: no copies, no DSO, no SRC (FAQ 1).
 
-    Built with the classic ``MIMEText``: the same bytes on the wire as ``EmailMessage``
-    would give, at a fifteenth of the cost (its header registry parses every value it is
-    handed, and a fuzz run sends thousands of notices)."""
-    message = MIMEText(_body(notice, facts, base_url), "plain", _UTF8_QP)
+    Built with the classic ``Message`` (text/plain in UTF-8, quoted-printable, RFC 2047
+    subjects) at a fifteenth of the cost of ``EmailMessage``, whose header registry parses
+    every value it is handed: a fuzz run sends thousands of notices."""
+    message = Message()
+    message.set_payload(_body(notice, facts, base_url), _UTF8_QP)  # text/plain, MIME 1.0
     message["From"] = notice.sender
     message["To"] = facts.to
+    subject = notice.subject
     message["Subject"] = (
-        notice.subject if notice.subject.isascii() else Header(notice.subject, "utf-8")
-    )  # type: ignore[assignment]
+        subject if subject.isascii() else Header(subject, "utf-8", header_name="Subject").encode()
+    )
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = make_msgid(domain=_domain(base_url))
     return message

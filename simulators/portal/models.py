@@ -203,6 +203,11 @@ class ProgramData:
         return next((a for a in self.approved() if a.covers(start, end)), None)
 
 
+def access_closes_after(opt_end: date, settings: PortalSettings) -> date:
+    """The first day without access for an OPT that ended on ``opt_end`` (FAQ 8)."""
+    return add_months(opt_end, settings.limits.access_after_opt_end_months)
+
+
 @dataclass
 class Account:
     """One student's portal account, from the first approval on. Secrets stay out of repr."""
@@ -248,9 +253,7 @@ class Account:
     def access_closes_on(self, settings: PortalSettings) -> date | None:
         """The first day without access: six calendar months after the OPT end date."""
         end = self.opt_end(settings.early_completion_reading)
-        if end is None:
-            return None
-        return add_months(end, settings.limits.access_after_opt_end_months)
+        return None if end is None else access_closes_after(end, settings)
 
     def access_closed(self, settings: PortalSettings, today: date) -> bool:
         closes_on = self.access_closes_on(settings)

@@ -43,6 +43,7 @@ from simulators.portal.models import (
     LinkState,
     LockReason,
     PortalBackend,
+    access_closes_after,
     apply_snapshot,
     authorization_view,
     check_employer_changes_allowed,
@@ -590,9 +591,9 @@ class PortalService:
         today = now.date()
         self._lock_if_inactive(account, now)
         opt_end = account.opt_end(self.settings.early_completion_reading)
-        closes_on = account.access_closes_on(self.settings)
-        if opt_end is None or closes_on is None:
+        if opt_end is None:
             return
+        closes_on = access_closes_after(opt_end, self.settings)
         warning = closes_on - timedelta(days=self.settings.limits.closure_warning_days)
         for notice_id, due in (
             (NoticeId.OPT_ENDED, opt_end),
