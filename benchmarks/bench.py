@@ -6,6 +6,7 @@ shared and noisy, so no test asserts a time). Prints every figure; exits 0.
     python benchmarks/bench.py exchange   # harness per HTTP exchange vs a bare Session
     python benchmarks/bench.py http-suite # the whole suite over HTTP beside in memory
     python benchmarks/bench.py fuzz fuzz-memory  # differential fuzzing: rate, flat memory
+    python benchmarks/bench.py fuzz-http  # fuzzing the reference over HTTP vs bare round trips
 """
 
 from __future__ import annotations
@@ -182,6 +183,79 @@ def bench_fuzz_memory(small: int = 1000, large: int = 20_000) -> None:
     print(f"  target <= +50 MB: {'met' if grown <= 50 else 'NOT MET'}")
 
 
+def bench_fuzz_over_http(steps: int = 400, calls: int = 300) -> None:
+    """Target: fuzzing the reference served over HTTP (real SMTP, SEVIS over HTTP) sends its
+    requests at >= 0.8 times the rate of the same requests' bare round trips, in the same
+    run: the round trips' own time (HttpPortal's per-exchange clock, around requests' call
+    and the bounded read) against the run's wall time. What the fuzzer adds between round
+    trips (hypothesis, the in-memory reference world, observing, comparing) is the gap.
+    For scale it also prints the rate of a cheap GET from a bare requests.Session."""
+    import dataclasses
+
+    import requests
+
+    from fixtures.factories import DataFactory
+    from harness.drivers.memory import HARNESS_OPTIONS
+    from harness.fuzz import fuzz
+    from harness.fuzz._targets import over_http
+    from harness.targets import HttpSettings, Simulators, connect
+    from simulators.common.domain import OptType
+    from simulators.common.serving import serve_in_thread
+    from simulators.portal.server import reference_app
+
+    simulators = Simulators().start()
+    endpoints = simulators.endpoints
+    assert endpoints.smtp is not None and endpoints.sevis_url is not None
+    app = reference_app(endpoints.smtp, endpoints.sevis_url, options=HARNESS_OPTIONS)
+    try:
+        with serve_in_thread(app) as served, requests.Session() as bare:
+            http_target = connect(served.url, simulators, HttpSettings(timeout=5.0))
+            target = over_http(http_target, f"reference over HTTP at {served.url}")
+            round_trip_ms: list[float] = []
+
+            def counted_world(data: DataFactory):  # type: ignore[no-untyped-def]
+                world = target.build_world(data)
+                evidence = world.portal.on_exchange
+
+                def heard(exchange) -> None:  # type: ignore[no-untyped-def]
+                    round_trip_ms.append(exchange.elapsed_ms)
+                    evidence(exchange)
+
+                world.portal.on_exchange = heard
+                return world
+
+            counting = dataclasses.replace(target, build_world=counted_world)
+            out = Path(tempfile.mkdtemp(prefix="bench-fuzz-http-"))
+            report = fuzz(counting, steps=steps, seed=1, out_dir=out, max_failures=1)
+
+            world = http_target.world(DataFactory(seed=7, namespace="bench-bare"))
+            student = world.enroll_student()
+            world.request_opt(student, OptType.POST_COMPLETION, pending=True)
+            world.approve_by_uscis(student, OptType.POST_COMPLETION)
+            world.register(student)
+            headers = {"Authorization": f"Bearer {world.session_of(student)}"}
+            started = time.perf_counter()
+            for _ in range(calls):
+                bare.get(served.url + "/me/employers", headers=headers, timeout=5.0).json()
+            cheap_rate = calls / (time.perf_counter() - started)
+            http_target.close()
+    finally:
+        simulators.stop()
+    if report.failures or report.errors:
+        print(f"  fuzzing the reference over HTTP found something:\n{report.summary()}")
+    requests_sent = len(round_trip_ms)
+    fuzz_rate = requests_sent / report.seconds
+    round_trip_rate = requests_sent / (sum(round_trip_ms) / 1000)
+    ratio = fuzz_rate / round_trip_rate
+    print(
+        f"fuzz over HTTP: {report.steps} differential steps in {report.seconds:.2f} s "
+        f"({report.steps / report.seconds:.0f} steps/s), {requests_sent} requests: "
+        f"{fuzz_rate:.0f} requests/s; the same requests back to back: {round_trip_rate:.0f}/s "
+        f"(a cheap GET from a bare requests.Session: {cheap_rate:.0f}/s)"
+    )
+    print(f"  ratio {ratio:.2f} (target >= 0.80): {'met' if ratio >= 0.8 else 'NOT MET'}")
+
+
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "suite": bench_suite_in_memory,
     "parallel": bench_parallel,
@@ -189,6 +263,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "http-suite": bench_suite_over_http,
     "fuzz": bench_fuzz_in_memory,
     "fuzz-memory": bench_fuzz_memory,
+    "fuzz-http": bench_fuzz_over_http,
 }
 
 

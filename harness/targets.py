@@ -35,6 +35,7 @@ from harness.evidence import Evidence
 from harness.world import World
 from simulators.common.clock import Clock, SimulatedClock
 from simulators.common.contract import CONTRACT_VERSION, PortalError
+from simulators.common.http_client import session_for
 from simulators.common.launch import (
     ENV_PORT,
     ENV_SEVIS_URL,
@@ -186,7 +187,7 @@ class HttpTarget:
         self._owns_simulators = owns_simulators
         #: Where the portal sent things before the harness re-pointed it (None: not re-pointed).
         self.restore = restore
-        self._http = requests.Session()
+        self._http = session_for(self.url)
 
     def __repr__(self) -> str:
         launched = f", pid {self.process.pid}" if self.process else ""

@@ -35,6 +35,7 @@ from simulators.common.contract import (
     StudentProfile,
     UnemploymentView,
 )
+from simulators.common.http_client import session_for
 from simulators.common.seams import Transmission
 from simulators.common.wire import (
     ClockSetting,
@@ -106,7 +107,7 @@ class HttpPortal:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self._http = session or requests.Session()
+        self._http = session or session_for(self.base_url)
         self._owns_http = session is None
         self.exchanges: list[Exchange] = []
         self.on_exchange = on_exchange

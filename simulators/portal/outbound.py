@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import requests
 
 from simulators.common.contract import ErrorCode, PortalError
+from simulators.common.http_client import session_for
 from simulators.common.seams import StudentChange
 from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint, to_wire
 from simulators.mail.smtp import SmtpMailer
@@ -44,14 +45,14 @@ class HttpStudentChangeSink:
         self.sevis_url = sevis_url.rstrip("/")
         self.url = self.sevis_url + STUDENT_CHANGES_PATH
         self.timeout = timeout
-        self._http = requests.Session()
+        self._http = session_for(self.sevis_url)
 
     def point_to(self, sevis_url: str) -> None:
         """Send from now on to ``sevis_url``; connections kept to the old one are dropped."""
         self.sevis_url = sevis_url.rstrip("/")
         self.url = self.sevis_url + STUDENT_CHANGES_PATH
         self._http.close()
-        self._http = requests.Session()
+        self._http = session_for(self.sevis_url)
 
     def __repr__(self) -> str:
         return f"HttpStudentChangeSink({self.url!r}, timeout={self.timeout})"
