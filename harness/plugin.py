@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from harness import reporting, steps, timing
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID, Profile
 from harness.drivers.memory import PortalFactory, reference_portal
 from harness.evidence import mask_secrets
+from harness.feature_files import collect_named_feature
 from harness.gherkin import scenario_names
 from harness.reports import RunInfo
 from harness.results import Outcome, ScenarioResult, render_matrix, rule_matrix
@@ -81,6 +83,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-bdd read their report paths
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    return collect_named_feature(file_path, parent)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for rule in RULES:
         config.addinivalue_line("markers", f"{rule.tag}: {rule.statement}")

@@ -3,6 +3,9 @@ fails on the buggy portal and passes on the reference, replayed through pytest."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from harness.catalog import RULES_BY_ID
@@ -39,3 +42,28 @@ def test_fuzz_finds_the_seeded_bug_and_the_written_scenario_replays(tmp_path: Pa
 
     assert replay(written.path, portal=BUGGY) == 1  # pytest: tests failed
     assert replay(written.path) == 0  # the reference passes it
+
+    # Plain pytest collects the file as it is (the plugin is a pytest11 entry point).
+    plain = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", written.path.name]
+    environ = {**os.environ, "PYTHONPATH": str(REPO)}
+    passed = subprocess.run(plain, cwd=tmp_path, env=environ, capture_output=True, text=True,
+                            timeout=300, check=False)  # fmt: skip
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    assert "1 passed" in passed.stdout
+    (tmp_path / "conftest.py").write_text(BUGGY_CONFTEST, encoding="utf-8")
+    failed = subprocess.run(plain, cwd=tmp_path, env=environ, capture_output=True, text=True,
+                            timeout=300, check=False)  # fmt: skip
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert "1 failed" in failed.stdout
+
+
+REPO = Path(__file__).resolve().parents[2]
+BUGGY_CONFTEST = f"""import pytest
+
+from harness.fuzz import portal_factory_from
+
+
+@pytest.fixture
+def portal_factory():
+    return portal_factory_from({BUGGY!r})
+"""
