@@ -176,7 +176,7 @@ def _model_only_rate(steps: int, seed: int) -> float:
 
     from harness.fuzz._machine import DifferentialMachine, FuzzContext
     from harness.fuzz._model import StudentModel
-    from harness.fuzz._sentences import PlayedStep
+    from harness.fuzz._sentences import REPORT_FAILED_TRANSMISSION, PlayedStep
     from harness.fuzz._settings import STEPS_PER_EXAMPLE, fuzz_settings
     from harness.fuzz._targets import REFERENCE
 
@@ -190,7 +190,7 @@ def _model_only_rate(steps: int, seed: int) -> float:
         def play(self, sentence, **arguments) -> None:  # type: ignore[no-untyped-def]
             step = PlayedStep(sentence, arguments)
             self.trace.append(step)
-            if sentence.template.startswith("the DSO reports"):
+            if sentence is REPORT_FAILED_TRANSMISSION:
                 self.learn(step, "refused")  # its learner reads the reference world
             else:
                 self.learn(step, "ok")

@@ -82,11 +82,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("harness_mail_wait", "how long to wait for an email, seconds", default="")
 
 
-@pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-bdd read their report paths
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     return collect_named_feature(file_path, parent)
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-bdd read their report paths
 def pytest_configure(config: pytest.Config) -> None:
     for rule in RULES:
         config.addinivalue_line("markers", f"{rule.tag}: {rule.statement}")

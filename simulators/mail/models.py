@@ -547,20 +547,21 @@ class MailStore:
     ) -> tuple[StoredMessage, ...]:
         """The matching messages once there is at least one, or () after ``timeout`` seconds
         of real time: mail over SMTP arrives from another thread, a little later."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                found = self.messages(
-                    recipient=recipient,
-                    subject=subject,
-                    subject_contains=subject_contains,
-                    folder=folder,
-                    since=since,
-                )
-                remaining = deadline - time.monotonic()
-                if found or remaining <= 0:
-                    return found
-                self._changed.wait(remaining)
+        found: tuple[StoredMessage, ...] = ()
+
+        def arrived() -> bool:
+            nonlocal found
+            found = self.messages(
+                recipient=recipient,
+                subject=subject,
+                subject_contains=subject_contains,
+                folder=folder,
+                since=since,
+            )
+            return bool(found)
+
+        self.wait_until(arrived, timeout)
+        return found
 
     def wait_until(self, ready: Callable[[], bool], timeout: float) -> bool:
         """Whether ``ready()`` came to hold within ``timeout`` seconds of real time; it is

@@ -440,6 +440,21 @@ def test_wait_for_messages_gives_up_after_its_timeout(store: MailStore, student:
     assert store.wait_for_messages(0.01, recipient=student) == ()
 
 
+def test_wait_until_ends_when_the_awaited_mail_arrives(
+    store: MailStore, compose: Compose, student: str
+) -> None:
+    later = threading.Timer(0.05, deliver, args=(store, compose()))
+    later.start()
+    try:
+        assert store.wait_until(lambda: len(store.inbox(student)) >= 1, 5.0)
+    finally:
+        later.join()
+
+
+def test_wait_until_says_when_it_gave_up(store: MailStore, student: str) -> None:
+    assert not store.wait_until(lambda: len(store.inbox(student)) >= 1, 0.01)
+
+
 def test_deliveries_from_many_threads_are_all_kept(
     store: MailStore, compose: Compose, student: str
 ) -> None:

@@ -168,6 +168,18 @@ def test_dso_edit_waits_for_midnight(
     assert len(portal.delivered) == 1
 
 
+def test_a_move_of_months_sends_the_queued_edit_once_at_the_first_midnight(
+    sevis: SevisService, on_opt: tuple[str, str], portal, clock
+) -> None:
+    sevis_id, _ = on_opt
+    sevis.correct_email(sevis_id, "right@example.test", dso="Dana DSO")
+    clock.advance(timedelta(days=90))
+    [sync] = portal.delivered
+    assert sync.kind is TransmissionKind.DAILY_SYNC
+    assert sync.sent_at == datetime(2026, 1, 6, 0, 0, tzinfo=timezone.utc)
+    assert sevis.pending_sync(sevis_id) == []
+
+
 def test_daily_sync_sends_one_per_student_with_edits(
     sevis: SevisService, make_student, portal
 ) -> None:
