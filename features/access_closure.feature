@@ -18,3 +18,11 @@ Feature: Access closes six months after the OPT end date
     When time passes to the day before six months after the authorized OPT end date, the student logging in monthly
     Then the student can log in
     And the student receives no "access closed" email
+
+  Scenario: The access closing email comes within its lead time
+    When time passes to the day after the "access closing" email is due, the student logging in monthly
+    Then the student receives exactly one "access closing" email
+
+  Scenario: No access closing email before its lead time
+    When time passes to the day before the "access closing" email is due, the student logging in monthly
+    Then the student receives no "access closing" email

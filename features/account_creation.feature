@@ -28,6 +28,14 @@ Feature: The account creation email
     When USCIS approves the OPT request
     Then the student receives exactly one "account creation" email
 
+  @rule-approval-sends-creation-email @rule-no-cross-student-access @security @asvs-4.2.1
+  Scenario: Two students approved together each get their own link
+    Given another student whose post-completion OPT request is pending with USCIS
+    When USCIS approves both OPT requests
+    Then each student receives exactly one "account creation" email
+    And neither student can register with the link in the other's "account creation" email
+    And each student can register with the link in their own "account creation" email
+
   @rule-wrong-email-resend
   Scenario: A wrong email address in SEVIS, corrected by the DSO, then resent
     Given the student's email address in SEVIS has a typo

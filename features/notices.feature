@@ -12,6 +12,11 @@ Feature: Portal email notices
     And every email the portal sent is a catalogued notice
     And every email the portal sent went to the student only
 
+  @rule-notice-catalogued
+  Scenario: A STEM OPT student's account creation email names STEM OPT
+    Given a student on STEM OPT approved by USCIS
+    Then the newest "account creation" email names the student's latest approved OPT type
+
   @rule-notice-catalogued @rule-notice-once-per-event @rule-notice-student-only
   Scenario Outline: Each notice is sent once, to the student only, as catalogued
     Given a registered student on post-completion OPT

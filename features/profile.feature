@@ -21,6 +21,11 @@ Feature: Profile and contact information
       | a street of 65 characters      |
       | no street                      |
 
+  @rule-contact-validation
+  Scenario: A phone number that is not one is not saved
+    When the student changes their phone number to "call me maybe"
+    Then the portal refuses with "validation-failed"
+
   @rule-contact-change-reaches-sevis
   Scenario: A new phone number reaches SEVIS and the History page
     When the student changes their phone number

@@ -17,7 +17,7 @@ Feature: Registering a portal account
       | 13   | succeeds                         |
       | 14   | is refused with "token-expired"  |
 
-  @rule-registration-link-single-use @rule-tokens-single-use @security
+  @rule-registration-link-single-use @rule-tokens-single-use @security @asvs-2.3.1 @asvs-2.7.3
   Scenario: The registration link works once
     Given the student registered with the link in the newest "account creation" email
     Then registering with the link in the newest "account creation" email is refused with "token-used"
@@ -28,6 +28,21 @@ Feature: Registering a portal account
     Then the portal refuses with "sevis-id-mismatch"
     When the student registers with a wrong SEVIS ID 1 time
     Then registering with the link in the newest "account creation" email is refused with "registration-locked"
+
+  @rule-registration-sevis-id-check
+  Scenario: Two wrong SEVIS IDs leave registration open
+    When the student registers with a wrong SEVIS ID 2 times
+    Then the student can register with the link in the newest "account creation" email
+
+  @rule-password-policy
+  Scenario: A password one character short of the minimum is refused
+    When the student registers with a password one character short of the minimum length
+    Then the portal refuses with "password-policy"
+
+  @rule-password-policy
+  Scenario: A password of the minimum length is accepted
+    When the student registers with a password of the minimum length
+    Then the student can log in
 
   @rule-password-policy
   Scenario Outline: A password that breaks the policy is refused

@@ -3,12 +3,12 @@ Feature: The Reset Portal Account action in SEVIS
   DSOs reset a portal account from the Student Information page in SEVIS. Sometimes
   the action does not appear; DSOs then send the details and screenshots to the SRC.
 
-  @rule-reset-action-offered
+  @rule-reset-action-shown
   Scenario: Reset Portal Account is offered for a student with approved OPT
     Given a student on post-completion OPT approved by USCIS
     Then SEVIS offers Reset Portal Account for the student
 
-  @rule-reset-action-offered
+  @rule-reset-action-shown
   Scenario: Reset Portal Account is not offered while the OPT request is pending
     Given a student whose post-completion OPT request is pending with USCIS
     Then SEVIS does not offer Reset Portal Account for the student

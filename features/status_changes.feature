@@ -10,6 +10,7 @@ Feature: What the portal shows after a transfer, a level change, an early comple
   Background:
     Given a logged-in student on post-completion OPT
     And the student works for "Acme Robotics"
+    And the student noted every entry on the History page
 
   @rule-transfer-new-program
   Scenario: A transfer starts a new program record without the previous OPT
@@ -18,6 +19,7 @@ Feature: What the portal shows after a transfer, a level change, an early comple
     And the student sees no OPT authorization
     And the student no longer sees the employer "Acme Robotics"
     And the History page still shows that "Acme Robotics" was added
+    And the History page still shows every entry the student noted
 
   @rule-level-change-new-program
   Scenario: A change of education level starts a new program record without the previous OPT
@@ -26,6 +28,7 @@ Feature: What the portal shows after a transfer, a level change, an early comple
     And the student sees no OPT authorization
     And the student no longer sees the employer "Acme Robotics"
     And the History page still shows that "Acme Robotics" was added
+    And the History page still shows every entry the student noted
 
   @rule-early-completion-six-months
   Scenario: After an early completion the information stays visible for six months
@@ -33,6 +36,7 @@ Feature: What the portal shows after a transfer, a level change, an early comple
     And time passes to the day before six months after the completion date, the student logging in monthly
     Then the student can log in
     And the student still sees the employer "Acme Robotics"
+    And the History page still shows every entry the student noted
     When time passes to the day after six months after the authorized OPT end date
     Then the student cannot log in with the right password: the portal says "access-closed"
 
@@ -48,3 +52,4 @@ Feature: What the portal shows after a transfer, a level change, an early comple
     And the student sees no "STEM OPT" authorization
     And the student still sees a "Post completion OPT" authorization
     And the student still sees the employer "Acme Robotics"
+    And the History page still shows every entry the student noted

@@ -22,6 +22,7 @@ Feature: Unlocking a portal account
     When the student uses the password reset button
     And the student follows the link in the "password reset" email and sets a new password
     Then the student can log in
+    And the student cannot log in with the old password
 
   @rule-dso-reset-unlocks @faq-7
   Scenario: The reset link expired: the DSO's Reset Portal Account unlocks
@@ -30,6 +31,8 @@ Feature: Unlocking a portal account
     When the DSO uses Reset Portal Account
     And the student follows the link in the "account reset" email and sets a new password
     Then the student can log in
+    And the student cannot log in with the old password
+    And the student cannot log in with the new password they chose
 
   @rule-dso-reset-unlocks @faq-7
   Scenario: The school mailbox was closed: the DSO corrects the email and resets
@@ -52,3 +55,13 @@ Feature: Unlocking a portal account
     When the SRC resolves the ticket by resetting the portal account
     And the student follows the link in the "account reset" email and sets a new password
     Then the student can log in
+    And the student cannot log in with the old password
+
+  @rule-dso-reset-unlocks @faq-7
+  Scenario: The History page keeps every entry through the DSO's Reset Portal Account
+    Given the student noted every entry on the History page
+    And the student locked the account with failed logins
+    When the DSO uses Reset Portal Account
+    And the student follows the link in the "account reset" email and sets a new password
+    Then the student can log in
+    And the History page still shows every entry the student noted

@@ -1,15 +1,19 @@
 """The rule catalog: every rule the harness checks, one source of truth for rule ids.
 
 Each rule names where it comes from (an FAQ item of the DSO FAQ of Sept. 25, 2019, or
-an official help page cited in DOMAIN.md), says the rule in plain words, and belongs
+an official help page cited in docs/domain.md), says the rule in plain words, and belongs
 to a profile. Every scenario carries ``@rule-<id>`` (and ``@faq-<n>`` where it has
 one); tests/ fail when a rule has no scenario or a scenario names an unknown rule.
+Security rules also name the OWASP ASVS 4.0.3 requirements they check (``asvs``), and
+their scenarios carry them as ``@asvs-<id>``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from simulators.common.domain import SECURITY_LIMITS, PortalSettings
 
 
 class Profile(str, Enum):
@@ -27,23 +31,40 @@ class Rule:
     statement: str
     source: str
     faq: tuple[int, ...] = ()
+    #: The rule's scenarios look only at the simulators (SEVIS, the SRC): a portal cannot
+    #: fail them, so they are reported apart and never count as a portal's conformance.
+    simulator_only: bool = False
+    #: OWASP ASVS 4.0.3 requirement ids this rule checks (security rules), e.g. "2.2.1".
+    asvs: tuple[str, ...] = ()
 
     @property
     def tag(self) -> str:
         return f"rule-{self.rule_id}"
+
+    @property
+    def asvs_tags(self) -> tuple[str, ...]:
+        return tuple(f"asvs-{requirement}" for requirement in self.asvs)
 
 
 def _core(rule_id: str, area: str, faq: tuple[int, ...], statement: str, source: str) -> Rule:
     return Rule(rule_id, area, Profile.CORE, statement, source, faq)
 
 
+def _simulator(rule_id: str, area: str, faq: tuple[int, ...], statement: str, source: str) -> Rule:
+    """A core rule that only the simulators play: reported apart from the portal's."""
+    return Rule(rule_id, area, Profile.CORE, statement, source, faq, simulator_only=True)
+
+
 def _extended(rule_id: str, area: str, statement: str, source: str) -> Rule:
     return Rule(rule_id, area, Profile.EXTENDED, statement, source)
 
 
-def _security(rule_id: str, area: str, statement: str) -> Rule:
-    return Rule(rule_id, area, Profile.SECURITY, statement, "DESIGN.md: security profile")
+def _security(rule_id: str, area: str, statement: str, asvs: tuple[str, ...]) -> Rule:
+    source = "docs/domain.md: security profile; OWASP ASVS 4.0.3 " + ", ".join(asvs)
+    return Rule(rule_id, area, Profile.SECURITY, statement, source, asvs=asvs)
 
+
+_BODY_KIB = SECURITY_LIMITS.max_body_bytes // 1024
 
 RULES: tuple[Rule, ...] = (
     # FAQ 1: portal communications
@@ -100,20 +121,25 @@ RULES: tuple[Rule, ...] = (
           "SRC; the SRC is needed only when both others fail.",
           "FAQ 3, read as a whole."),
     # FAQ 4 and 9: reports to the SRC
-    _core("src-report-needs-ids", "src-reports", (4, 9),
+    _simulator("src-report-needs-ids", "src-reports", (4, 9),
           "A report to the SRC without student names or SEVIS IDs is answered with a "
           "request for them and opens no ticket.",
           "FAQ 4, 9: stakeholders should include student name(s) and SEVIS ID(s)."),
-    _core("src-report-opens-ticket", "src-reports", (4, 9),
+    _simulator("src-report-opens-ticket", "src-reports", (4, 9),
           "A report with student names and SEVIS IDs opens a ticket; screenshots are "
           "optional.",
           "FAQ 4, 9: screenshots of the issue, if applicable; the information helps SEVP "
           "investigate and correct the issue."),
     # FAQ 5: the Reset Portal Account action
+    _simulator("reset-action-shown", "reset-action", (5,),
+          "SEVIS shows Reset Portal Account for a student with an approved OPT, and not for "
+          "one without.",
+          "FAQ 5: the Reset Portal Account link on the Student Information page."),
     _core("reset-action-offered", "reset-action", (5, 7),
-          "SEVIS offers Reset Portal Account for a student with an approved OPT, and not "
-          "for one without.",
-          "FAQ 5 and 7: the Reset Portal Account link on the Student Information page."),
+          "Reset Portal Account re-sends the account creation email to a student who lost "
+          "it before registering.",
+          "FAQ 5 and 7: the Reset Portal Account link on the Student Information page; "
+          "it re-sends the account creation email."),
     _core("missing-reset-escalated", "reset-action", (5,),
           "When the Reset Portal Account action is missing, the DSO's report with details "
           "opens a ticket and the SRC resolves it.",
@@ -174,7 +200,7 @@ RULES: tuple[Rule, ...] = (
     _core("student-changes-visible-to-dso", "dso-visibility", (10,),
           "Changes a student makes in the portal reach SEVIS at once and show in the "
           "event history and the downloadable list of student changes.",
-          "FAQ 10: current downloadable lists in SEVIS; DOMAIN.md: student changes reach "
+          "FAQ 10: current downloadable lists in SEVIS; docs/domain.md: student changes reach "
           "SEVIS immediately."),
     Rule("dso-notified-of-changes", "dso-visibility", Profile.FUTURE,
          "DSOs are notified when a student updates employer or contact information.",
@@ -220,23 +246,126 @@ RULES: tuple[Rule, ...] = (
               "STEM OPT students cannot add employers: the DSO enters them from the I-983 "
               "and they appear the next day; the student may edit supervisor, job title "
               "and end date only.", "SEVP Portal Help: STEM OPT students"),
-    # security
+    # security: ids checked against the texts of ASVS 4.0.3 (tag v4.0.3_release). 4.0.3
+    # says nothing of the Host header or of request bodies' size: host-checked and
+    # body-size-limited name the nearest (a strict allow list; large input as a DoS).
     _security("no-cross-student-access", "security",
-              "No student sees or changes another student's data."),
+              "No student sees or changes another student's data.", ("4.2.1",)),
     _security("tokens-single-use", "security",
-              "Registration and reset links are single-use and expire."),
+              "Registration and reset links are single-use and expire.", ("2.3.1", "2.7.3")),
     _security("reset-ends-sessions", "security",
-              "A password reset ends every session of the account."),
+              "A password reset ends every session of the account.", ("3.3.3",)),
+    _security("logout-ends-session", "security",
+              "Logging out ends the session: every page refuses it afterwards, and logging "
+              "in again starts over with the attestation.", ("3.3.1",)),
     _security("no-secret-exposed", "security",
               "No password appears in any email, view or history entry; no token appears "
-              "in history."),
+              "in history.", ("7.1.1",)),
+    _security("locked-account-no-oracle", "security",
+              "On a locked account every password, right or wrong, gets the same answer, so "
+              "guessing on teaches nothing.", ("2.2.1",)),
+    _security("reset-retires-old-password", "security",
+              "After the DSO's (or the SRC's) Reset Portal Account the old password opens "
+              "nothing; only the emailed link does.", ("2.5.6",)),
+    _security("lock-ends-sessions", "security",
+              "Locking an account ends its sessions.", ("3.3.1",)),
+    _security("reset-requests-limited", "security",
+              "Password reset requests for one account are limited: a burst of requests does "
+              "not send a burst of emails.", ("11.1.4",)),
+    _security("sevis-channel-authenticated", "security",
+              "A SEVIS transmission without the SEVIS channel's secret is refused and changes "
+              "nothing.", ("1.2.2",)),
+    _security("control-api-authenticated", "security",
+              "A control API request without its secret is refused and changes nothing.",
+              ("1.2.2",)),
+    _security("json-routes-check-media-type", "security",
+              "A JSON route refuses a body declared as another media type (415) and changes "
+              "nothing, so a page on another origin cannot post to it unasked.",
+              ("13.1.5", "13.2.5")),
+    _security("body-size-limited", "security",
+              f"A request body over the documented limit ({_BODY_KIB} KiB) is refused with 413 "
+              "and changes nothing: no client makes the portal hold whatever it sends.",
+              ("12.1.1",)),
+    _security("host-checked", "security",
+              "A request whose Host is not a loopback name or address is refused with 421 "
+              "and changes nothing: a page that rebinds its own name to this machine "
+              "reaches nothing.", ("14.5.3",)),
+    _security("poisoned-transmission-refused", "security",
+              "A transmission whose dates the portal cannot represent is refused, stores "
+              "nothing, and the portal keeps working.", ("5.1.4",)),
 )  # fmt: skip
 
 RULES_BY_ID: dict[str, Rule] = {rule.rule_id: rule for rule in RULES}
 PROFILES: tuple[str, ...] = tuple(profile.value for profile in Profile)
+#: What a run takes unless told otherwise: every profile but the announced future rules.
+DEFAULT_PROFILES: tuple[str, ...] = ("core", "extended", "security")
 FAQ_ITEMS: tuple[int, ...] = tuple(range(1, 11))
 
 
 def rule(rule_id: str) -> Rule:
     """The rule with ``rule_id``; a KeyError names the unknown id."""
     return RULES_BY_ID[rule_id]
+
+
+@dataclass(frozen=True)
+class LimitBounds:
+    """A number the rules state and the scenarios that try it on each side.
+
+    ``limit`` is the dotted path of the number in ``PortalSettings`` (its one source is
+    ``simulators.common.domain``). Where the sources leave the edge itself open (is day 90 of
+    no login already locked?), the scenarios stand one unit clear of it on each side.
+    """
+
+    limit: str
+    rule_id: str
+    below: str  # the scenario that tries a number under the limit
+    above: str  # the scenario that tries the limit itself or a number over it
+    edge_open: bool = False
+
+    @property
+    def value(self) -> int:
+        holder: object = PortalSettings()
+        for name in self.limit.split("."):
+            holder = getattr(holder, name)
+        assert isinstance(holder, int)
+        return holder
+
+    @property
+    def bug_shift(self) -> int:
+        """How far a seeded bug moves the limit so that a scenario sees it: one unit, or two
+        where the scenarios stand one unit clear of an open edge."""
+        return 2 if self.edge_open else 1
+
+
+LIMIT_BOUNDS: tuple[LimitBounds, ...] = (
+    LimitBounds("password_policy.min_length", "password-policy",
+                "A password one character short of the minimum is refused",
+                "A password of the minimum length is accepted"),
+    LimitBounds("limits.failed_logins_before_lock", "lock-after-failed-logins",
+                "Two failed logins do not lock the account",
+                "Three failed logins lock the account"),
+    LimitBounds("limits.registration_sevis_id_attempts", "registration-sevis-id-check",
+                "Two wrong SEVIS IDs leave registration open",
+                "A wrong SEVIS ID is refused, and three lock registration"),
+    LimitBounds("limits.registration_link_days", "registration-link-14-days",
+                "The registration link works through day 14 and not after",
+                "The registration link works through day 14 and not after"),
+    LimitBounds("readings.password_reset_link_hours", "tokens-single-use",
+                "A password reset link still works an hour before it expires",
+                "A password reset link expires"),
+    LimitBounds("limits.inactivity_lock_days", "inactivity-lock",
+                "No login for 90 days locks the account",
+                "No login for 90 days locks the account", edge_open=True),
+    LimitBounds("limits.unemployment_days_post_completion", "unemployment-counter",
+                "The counter counts the days without an employer since the OPT start",
+                "The counter counts the days without an employer since the OPT start"),
+    LimitBounds("limits.unemployment_days_with_stem", "unemployment-counter",
+                "With STEM OPT the allowance is 150 days",
+                "With STEM OPT the allowance is 150 days"),
+    LimitBounds("limits.access_after_opt_end_months", "closure-notices",
+                "Access stays open through the window",
+                "The closure notices come in order, once each"),
+    LimitBounds("limits.closure_warning_days", "closure-notices",
+                "The access closing email comes within its lead time",
+                "No access closing email before its lead time", edge_open=True),
+)  # fmt: skip

@@ -22,7 +22,8 @@ class GlossaryEntry:
     where: str
 
 
-def _library_steps() -> list[StepFunctionContext]:
+def library_steps() -> list[StepFunctionContext]:
+    """The step definitions of the harness's step library (not a test project's own)."""
     modules = {m.__name__ for m in steps.MODULES}
     return [c for c in step_function_context_registry.values() if c.step_func.__module__ in modules]
 
@@ -31,13 +32,13 @@ def glossary(scenarios: list[ScenarioSpec] | None = None) -> list[GlossaryEntry]
     scenarios = read_scenarios() if scenarios is None else scenarios
     merged: dict[tuple[str, str], list[str]] = {}
     actors: dict[tuple[str, str], str] = {}
-    for context in _library_steps():
+    for context in library_steps():
         key = (context.step_func.__module__, context.parser.name)
         merged.setdefault(key, []).append(context.type or "step")
         actors[key] = context.step_func.__module__.rsplit(".", 1)[-1]
     entries = []
     for (module, sentence), types in merged.items():
-        parser = next(c.parser for c in _library_steps() if c.parser.name == sentence)
+        parser = next(c.parser for c in library_steps() if c.parser.name == sentence)
         example, where = "", ""
         for scenario in scenarios:
             hit = next((text for kind, text in scenario.steps if parser.is_matching(text)), None)

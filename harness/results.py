@@ -3,54 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from harness.catalog import RULES, Profile, Rule
+from harness.verdict import Outcome, ScenarioResult
 
-
-class Outcome(str, Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # with a reason: e.g. the target has no clock control
-    NOT_APPLICABLE = "not applicable"  # profile not selected, or a future rule
-    EXPECTED_FAILURE = "expected failure"
-
-
-@dataclass
-class ScenarioResult:
-    nodeid: str
-    feature: str
-    scenario: str
-    rules: tuple[str, ...]
-    faqs: tuple[int, ...]
-    profile: str
-    outcome: Outcome = Outcome.PASSED
-    reason: str = ""
-    duration: float = 0.0
-    evidence: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, as it travels between xdist processes."""
-        return {**asdict(self), "outcome": self.outcome.value}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScenarioResult:
-        return cls(
-            **{
-                **data,
-                "rules": tuple(data["rules"]),
-                "faqs": tuple(data["faqs"]),
-                "outcome": Outcome(data["outcome"]),
-            }
-        )
+__all__ = ["Outcome", "RuleRow", "RuleStatus", "ScenarioResult", "render_matrix", "rule_matrix"]
 
 
 class RuleStatus(str, Enum):
     PASSED = "passed"
     FAILED = "failed"
-    NOT_RUN = "not run"  # every scenario skipped or not applicable
+    NOT_RUN = "not run"  # a scenario did not run to the end, or all were skipped
     NOT_SELECTED = "not selected"  # no scenario of the rule ran (tags, -k, or a profile)
 
 
@@ -68,6 +33,8 @@ class RuleRow:
             return RuleStatus.NOT_SELECTED
         if self.count(Outcome.FAILED):
             return RuleStatus.FAILED
+        if self.count(Outcome.NOT_RUN) or self.count(Outcome.ERROR):
+            return RuleStatus.NOT_RUN  # never passed on part of its scenarios
         if self.count(Outcome.PASSED) or self.count(Outcome.EXPECTED_FAILURE):
             return RuleStatus.PASSED
         return RuleStatus.NOT_RUN
@@ -80,24 +47,54 @@ def rule_matrix(results: Iterable[ScenarioResult], rules: Iterable[Rule] = RULES
 
 
 def render_matrix(rows: list[RuleRow]) -> str:
-    """The rule-by-rule result as a plain-text table for a terminal or a CI log."""
-    header = f"{'rule':36} {'faq':6} {'profile':9} {'pass':>4} {'fail':>4} {'n/r':>4}  result"
+    """The rule-by-rule result as a plain-text table for a terminal or a CI log: the rules
+    the run selected, and a count of the others. An expected failure is shown as such."""
+    header = (
+        f"{'rule':36} {'faq':6} {'profile':9} {'pass':>4} {'fail':>4} {'xf':>3} {'n/r':>4}  result"
+    )
     lines = [header, "-" * len(header)]
-    for row in rows:
+    selected = [row for row in rows if row.status is not RuleStatus.NOT_SELECTED]
+    portal_rows = [row for row in selected if not row.rule.simulator_only]
+    apart = [row for row in selected if row.rule.simulator_only]
+    for row in portal_rows + apart:
+        if apart and row is apart[0]:
+            lines.append("simulator only (the portal takes no part; not counted):")
         faq = ",".join(str(n) for n in row.rule.faq) or "-"
-        not_run = row.count(Outcome.SKIPPED) + row.count(Outcome.NOT_APPLICABLE)
-        passed = row.count(Outcome.PASSED) + row.count(Outcome.EXPECTED_FAILURE)
+        not_run = sum(
+            row.count(o)
+            for o in (Outcome.SKIPPED, Outcome.NOT_APPLICABLE, Outcome.NOT_RUN, Outcome.ERROR)
+        )
         status = row.status.value
         if row.rule.profile is Profile.FUTURE and row.status is RuleStatus.NOT_RUN:
             status = "not implemented (future)"
+        elif row.status is RuleStatus.PASSED and row.count(Outcome.EXPECTED_FAILURE):
+            status = "expected failure"
         lines.append(
-            f"{row.rule.rule_id:36} {faq:6} {row.rule.profile.value:9} {passed:>4} "
-            f"{row.count(Outcome.FAILED):>4} {not_run:>4}  {status}"
+            f"{row.rule.rule_id:36} {faq:6} {row.rule.profile.value:9} "
+            f"{row.count(Outcome.PASSED):>4} {row.count(Outcome.FAILED):>4} "
+            f"{row.count(Outcome.EXPECTED_FAILURE):>3} {not_run:>4}  {status}"
         )
-    totals = {status: sum(1 for r in rows if r.status is status) for status in RuleStatus}
+    others = [row for row in rows if row.status is RuleStatus.NOT_SELECTED]
+    totals = {
+        status: sum(1 for r in rows if r.status is status and not r.rule.simulator_only)
+        for status in RuleStatus
+    }
     lines.append("-" * len(header))
     lines.append(
         "rules: "
         + ", ".join(f"{count} {status.value}" for status, count in totals.items() if count)
     )
+    if others:
+        lines.append(
+            f"{len(others)} other rules not selected (tags, --rule, --name, -k or profiles): "
+            "not listed"
+        )
     return "\n".join(lines)
+
+
+def unclassified_line(results: Iterable[ScenarioResult]) -> str:
+    """The count of scenarios that ran without a ``@rule-`` tag ("" when none did)."""
+    count = sum(1 for r in results if not r.rules)
+    if not count:
+        return ""
+    return f"unclassified: {count} scenario(s) without a @rule- tag ran and count for no rule"

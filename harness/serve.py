@@ -17,10 +17,29 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TextIO
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from harness.contract import OPENAPI_PATH, load_contract
+from harness.contract.page import render_contract_page
 from harness.drivers.http import HttpPortal
+from simulators.common.adapter import LoopbackHostOnly, http_exception_problem
+from simulators.common.domain import PortalSettings
+from simulators.common.launch import (
+    CONTROL_SECRET_HEADER,
+    ENV_CONTROL_SECRET,
+    ENV_SEVIS_SECRET,
+    SEVIS_SECRET_HEADER,
+    ChannelSecrets,
+)
+from simulators.common.loopback import LOOPBACK
 from simulators.common.serving import ServedApp, serve_in_thread
 from simulators.common.wire import SmtpEndpoint
-from simulators.mail import LOOPBACK, MailStore, SmtpServer
+from simulators.mail import MailStore, SmtpServer
 from simulators.mail.app import create_app as mail_viewer_app
 from simulators.portal.server import RestartableClock, reference_app
 from simulators.sevis import SevisService
@@ -47,8 +66,12 @@ class ServedEndpoints:
     smtp: SmtpEndpoint
     sevis_url: str
     mail_viewer_url: str
+    secrets: ChannelSecrets
+    contract_url: str = ""
 
     def describe(self) -> str:
+        """Everything a hand-driven session needs, the secrets of this session included
+        (fresh on every start; they open only these loopback servers)."""
         return "\n".join(
             [
                 "SEVP reference portal with its simulators, on loopback:",
@@ -56,7 +79,17 @@ class ServedEndpoints:
                 f"  SMTP         {self.smtp.host}:{self.smtp.port}  (the mail simulator)",
                 f"  SEVIS        {self.sevis_url}",
                 f"  mail viewer  {self.mail_viewer_url}/messages",
-                f"Run the suite against it:  portal-harness run --target {self.portal_url}",
+                f"  contract     {self.contract_url}/  (readable; the OpenAPI file: "
+                f"{self.contract_url}/openapi.yaml)",
+                "Secrets of this session (send them as headers):",
+                f"  the control API's     {CONTROL_SECRET_HEADER}: {self.secrets.control}",
+                f"  the SEVIS channel's   {SEVIS_SECRET_HEADER}: {self.secrets.sevis}",
+                f"  e.g. curl -H '{CONTROL_SECRET_HEADER}: {self.secrets.control}' "
+                f"{self.portal_url}/_harness/info",
+                "Run the suite against it:",
+                f"  {ENV_SEVIS_SECRET}={self.secrets.sevis} "
+                f"{ENV_CONTROL_SECRET}={self.secrets.control} \\",
+                f"  portal-harness run --target {self.portal_url}",
                 "Stop with Ctrl-C.",
             ]
         )
@@ -66,11 +99,20 @@ class Exploration:
     """The reference portal, SEVIS (with its read and action endpoints), the SMTP
     simulator and the mail viewer, started together and stopped together (bounded)."""
 
-    def __init__(self, *, port: int = DEFAULT_PORT, http_timeout: float = HTTP_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        port: int = DEFAULT_PORT,
+        http_timeout: float = HTTP_TIMEOUT,
+        settings: PortalSettings | None = None,
+    ) -> None:
         self.port = port
         self.clock = RestartableClock()
+        #: One settings object: the portal and SEVIS read the same readings.
+        self.settings = settings or PortalSettings()
         self.mail = MailStore(self.clock, accept_any_address=True)
-        self.sevis = SevisService(self.clock)
+        self.sevis = SevisService(self.clock, readings=self.settings.readings)
+        self.secrets = ChannelSecrets.generate()
         self._http_timeout = http_timeout
         self._smtp = SmtpServer(self.mail, stop_timeout=STOP_TIMEOUT)
         self._served: list[ServedApp] = []  # started order; stopped in reverse
@@ -84,11 +126,17 @@ class Exploration:
         """Start everything; ``PortInUse`` when the portal's port is taken."""
         try:
             self._smtp.start()
-            sevis = self._serve(sevis_app(self.sevis), 0)
+            sevis = self._serve(sevis_app(self.sevis, channel_secret=self.secrets.sevis), 0)
             viewer = self._serve(mail_viewer_app(self.mail), 0)
+            contract = self._serve(contract_app(), 0)
             smtp = SmtpEndpoint(LOOPBACK, self._smtp.port)
             portal_app = reference_app(
-                smtp, sevis.url, clock=self.clock, timeout=self._http_timeout
+                smtp,
+                sevis.url,
+                secrets=self.secrets,
+                clock=self.clock,
+                portal_settings=self.settings,
+                timeout=self._http_timeout,
             )
             try:
                 portal = self._serve(portal_app, self.port)
@@ -99,9 +147,11 @@ class Exploration:
         except BaseException:
             self.stop()
             raise
-        self._transport = HttpPortal(portal.url, timeout=self._http_timeout)
-        self.sevis.transport = self._transport
-        self.endpoints = ServedEndpoints(portal.url, smtp, sevis.url, viewer.url)
+        self._transport = HttpPortal(portal.url, timeout=self._http_timeout, secrets=self.secrets)
+        self.sevis.connect(self._transport)
+        self.endpoints = ServedEndpoints(
+            portal.url, smtp, sevis.url, viewer.url, self.secrets, contract.url
+        )
         return self.endpoints
 
     def _serve(self, app: object, port: int) -> ServedApp:
@@ -125,6 +175,31 @@ class Exploration:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def contract_app() -> Starlette:
+    """The contract over HTTP: ``/`` a page to read (offline: no script, nothing fetched),
+    ``/openapi.yaml`` the document itself, ``/openapi.json`` the same as JSON."""
+    page = render_contract_page(load_contract())
+
+    async def readable(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    async def as_yaml(request: Request) -> Response:
+        return Response(OPENAPI_PATH.read_bytes(), media_type="application/yaml")
+
+    async def as_json(request: Request) -> Response:
+        return JSONResponse(load_contract())
+
+    return Starlette(
+        routes=[
+            Route("/", readable, methods=["GET"]),
+            Route("/openapi.yaml", as_yaml, methods=["GET"]),
+            Route("/openapi.json", as_json, methods=["GET"]),
+        ],
+        middleware=[Middleware(LoopbackHostOnly)],
+        exception_handlers={HTTPException: http_exception_problem},
+    )
 
 
 def serve(port: int = DEFAULT_PORT, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -164,5 +239,6 @@ __all__ = [
     "Exploration",
     "PortInUse",
     "ServedEndpoints",
+    "contract_app",
     "serve",
 ]

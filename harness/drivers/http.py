@@ -7,20 +7,26 @@ never hangs, and every exchange is kept (secrets masked) as evidence.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
 
 from harness.drivers.errors import TargetError, TargetFault, TransmissionNotDelivered
+from harness.evidence import MASK, remember_secret
 from simulators.common.contract import (
     HTTP_STATUS,
     AuthorizationView,
@@ -35,7 +41,10 @@ from simulators.common.contract import (
     StudentProfile,
     UnemploymentView,
 )
+from simulators.common.deadline import ConversationDeadline
 from simulators.common.http_client import session_for
+from simulators.common.launch import CONTROL_SECRET_HEADER, SEVIS_SECRET_HEADER, ChannelSecrets
+from simulators.common.readings import ReadingsError, parse_readings
 from simulators.common.seams import Transmission
 from simulators.common.wire import (
     ClockSetting,
@@ -60,9 +69,11 @@ T = TypeVar("T")
 ACCEPT = "application/json, application/problem+json"
 #: Answers larger than this are a target fault, not something to buffer.
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
+#: The deadline of a clock move (PUT /_harness/clock), which may send several notices; the
+#: contract (1.2) states it. The per-exchange timeout applies when it is longer.
+CLOCK_MOVE_TIMEOUT = 30.0
 #: How much of each body an exchange keeps as evidence.
 EVIDENCE_BODY_CHARS = 8192
-MASK = "***"
 
 _ERROR_CODES = {code.value: code for code in ErrorCode}
 _WIRE_CODES = {code.value for code in WireCode}
@@ -79,7 +90,7 @@ class Exchange:
     elapsed_ms: float
     request_body: str = ""
     response_body: str = ""
-    authorization: str = ""  # "Bearer ***" when a session was sent
+    authorization: str = ""  # "Bearer ****" when a session was sent
     error: str = ""  # what went wrong, when the driver raised TargetError
 
     def __str__(self) -> str:
@@ -90,11 +101,14 @@ class Exchange:
 class HttpPortal:
     """A ``PortalDriver`` (and ``PortalTransport``) for a portal served at ``base_url``.
 
-    ``timeout`` bounds connecting, waiting for the answer to begin, and reading the
-    whole answer once it has begun, so one call never takes much more than three times
-    ``timeout``. No call is retried: a repeated POST could double an effect.
+    ``timeout`` bounds the whole exchange: connecting, the status line and headers, and
+    the body. A watchdog cuts the connection at the deadline, so a target that trickles
+    its headers a byte at a time fails within ``timeout`` (a read timeout alone bounds
+    each read, not the answer). No call is retried: a repeated POST could double an effect.
     ``on_exchange`` hears every exchange as it is recorded (and again when a contract
     violation is found in its answer), e.g. to write it into a scenario's evidence.
+    ``secrets`` go with SEVIS transmissions and control requests (contract 1.2, Security);
+    they never enter the evidence.
     """
 
     def __init__(
@@ -104,13 +118,18 @@ class HttpPortal:
         timeout: float = 5.0,
         session: requests.Session | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
+        secrets: ChannelSecrets | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.secrets = secrets
         self.timeout = timeout
         self._http = session or session_for(self.base_url)
         self._owns_http = session is None
+        _with_deadlines(self._http)
         self.exchanges: list[Exchange] = []
         self.on_exchange = on_exchange
+        #: Answers that echoed a password the harness sent in the same request.
+        self.echoed_passwords: list[str] = []
 
     def __repr__(self) -> str:
         return f"HttpPortal({self.base_url!r}, {len(self.exchanges)} exchanges)"
@@ -118,6 +137,15 @@ class HttpPortal:
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
+
+    def without_credentials(self) -> HttpPortal:
+        """The same portal spoken to as an outsider would: no channel secrets sent (the
+        security scenarios check that such requests are refused)."""
+        outsider = HttpPortal(
+            self.base_url, timeout=self.timeout, session=self._http, on_exchange=self.on_exchange
+        )
+        outsider.exchanges = self.exchanges
+        return outsider
 
     def __enter__(self) -> HttpPortal:
         return self
@@ -159,7 +187,9 @@ class HttpPortal:
 
     def login(self, email: str, password: str) -> str:
         answer = self._call("login", "POST", "/sessions", body=LoginRequest(email, password))
-        return self._decode("login", LoginResult, answer).session
+        session = self._decode("login", LoginResult, answer).session
+        remember_secret(session)
+        return session
 
     def request_password_reset(self, email: str) -> None:
         self._call(
@@ -232,8 +262,17 @@ class HttpPortal:
         return self.harness_info().portal_info()
 
     def harness_info(self) -> HarnessInfo:
-        """``info()`` plus where the target sends mail and student changes."""
-        return self._decode("info", HarnessInfo, self._call("info", "GET", "/_harness/info"))
+        """``info()`` plus where the target sends mail and student changes. Its readings are
+        read strictly: an unknown or mistyped reading names its key, never passes unread."""
+        answer = self._call("info", "GET", "/_harness/info")
+        info = self._decode("info", HarnessInfo, answer)
+        if info.readings is not None:
+            try:
+                readings = parse_readings(answer["readings"], where="GET /_harness/info")
+            except ReadingsError as error:
+                raise self._violation("info", str(error)) from None
+            info = replace(info, readings=readings)
+        return info
 
     def now(self) -> datetime:
         """The target's current time (an optional operation: a 501 is a TargetError)."""
@@ -247,10 +286,47 @@ class HttpPortal:
         return self._decode("point_simulators", SimulatorEndpoints, answer)
 
     def set_time(self, now: datetime) -> None:
-        self._call("set_time", "PUT", "/_harness/clock", body=ClockSetting(now))
+        """A clock move may send several notices: it has its own deadline (contract 1.2)."""
+        deadline = max(self.timeout, CLOCK_MOVE_TIMEOUT)
+        self._call("set_time", "PUT", "/_harness/clock", body=ClockSetting(now), timeout=deadline)
 
     def reset(self) -> None:
         self._call("reset", "POST", "/_harness/reset")
+
+    # --- probes of the security profile ------------------------------------------------
+    def probe(
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, str]:
+        """One request exactly as given (no secret, no encoding), as a hostile client would
+        send it: the answer's status and problem ``code`` ("" when it has none). Only a
+        link failure raises (``TargetError``); a refusal is what the probe is for."""
+        url = self.base_url + path
+        started = time.monotonic()
+        record = _Recorder(self, "probe", method, url, body[:EVIDENCE_BODY_CHARS], False)
+        try:
+            response = self._http.request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=(self.timeout, self.timeout),
+                stream=True,
+                allow_redirects=False,
+            )
+            try:
+                raw = self._read_bounded(response)
+            finally:
+                response.close()
+        except (requests.RequestException, _ReadFailed) as exc:
+            record.done(None, started, error=str(exc))
+            raise TargetError(
+                TargetFault.UNREACHABLE, "probe", method, mask_text(url), _describe(exc)
+            ) from None
+        record.response_bytes = raw
+        record.done(response.status_code, started)
+        problem = _problem_of(raw) or {}
+        code = problem.get("code")
+        return response.status_code, code if isinstance(code, str) else ""
 
     # --- the exchange -------------------------------------------------------------------
     def _call(
@@ -263,18 +339,33 @@ class HttpPortal:
         session: str | None = None,
         params: dict[str, str] | None = None,
         error_cls: type[TargetError] = TargetError,
+        timeout: float | None = None,
     ) -> Any:
         """One exchange: the decoded JSON of a 2xx answer (None when it has no body)."""
+        timeout = timeout or self.timeout
         url = self.base_url + path
         if params:
             url += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
         headers = {"Accept": ACCEPT}
         payload: bytes | None = None
+        sent_passwords: list[str] = []
         if body is not None:
-            payload = json.dumps(to_wire(body), ensure_ascii=False).encode("utf-8")
+            wire = to_wire(body)
+            _remember_secrets_of(wire)
+            if isinstance(wire, dict):
+                sent_passwords = [
+                    v for k, v in wire.items() if "password" in k and isinstance(v, str) and v
+                ]
+            payload = json.dumps(wire, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
         if session is not None and session != "":
+            remember_secret(session)
             headers["Authorization"] = f"Bearer {session}"
+        if self.secrets is not None:
+            if path.startswith("/_harness/"):
+                headers[CONTROL_SECRET_HEADER] = self.secrets.control
+            elif path == "/sevis/transmissions":
+                headers[SEVIS_SECRET_HEADER] = self.secrets.sevis
         started = time.monotonic()
         record = _Recorder(self, operation, method, url, payload, "Authorization" in headers)
 
@@ -282,28 +373,38 @@ class HttpPortal:
             record.done(status, started, error=f"{fault.value}: {reason}")
             return error_cls(fault, operation, method, mask_text(url), mask_text(reason), status)
 
-        try:
-            response = self._http.request(
-                method,
-                url,
-                data=payload,
-                headers=headers,
-                timeout=(self.timeout, self.timeout),
-                stream=True,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            raise fail(TargetFault.TIMEOUT, f"no answer within {self.timeout}s") from None
-        except requests.RequestException as exc:
-            raise fail(TargetFault.UNREACHABLE, _describe(exc)) from None
-        try:
-            raw = self._read_bounded(response)
-        except _ReadFailed as exc:
-            raise fail(exc.fault, exc.reason, response.status_code) from None
-        finally:
-            response.close()
+        late = f"no complete answer within {timeout}s"
+        with _bounded(timeout) as watch:
+            try:
+                response = self._http.request(
+                    method,
+                    url,
+                    data=payload,
+                    headers=headers,
+                    timeout=(self.timeout, timeout),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.Timeout:
+                raise fail(TargetFault.TIMEOUT, late) from None
+            except requests.RequestException as exc:
+                if watch.cut:
+                    raise fail(TargetFault.TIMEOUT, late) from None
+                raise fail(*_classify(exc)) from None
+            try:
+                raw = self._read_bounded(response, timeout)
+            except _ReadFailed as exc:
+                if watch.cut:
+                    raise fail(TargetFault.TIMEOUT, late, response.status_code) from None
+                raise fail(exc.fault, exc.reason, response.status_code) from None
+            finally:
+                response.close()
+            if watch.cut:  # the cut ended the headers or the body early: no answer
+                raise fail(TargetFault.TIMEOUT, late, response.status_code)
         status = response.status_code
         record.response_bytes = raw
+        if any(password.encode("utf-8") in raw for password in sent_passwords):
+            self.echoed_passwords.append(f"the {operation} answer ({status})")
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
 
         if 200 <= status < 300:
@@ -355,13 +456,14 @@ class HttpPortal:
             status,
         )
 
-    def _read_bounded(self, response: requests.Response) -> bytes:
+    def _read_bounded(self, response: requests.Response, timeout: float | None = None) -> bytes:
         """The whole body, or _ReadFailed: past the deadline, too large, or cut off.
 
         Reads what has arrived (``read1``) rather than fixed-size chunks, so a target
         that trickles a byte at a time still meets the deadline.
         """
-        deadline = time.monotonic() + self.timeout
+        timeout = timeout or self.timeout
+        deadline = time.monotonic() + timeout
         stream = response.raw
         read_some = getattr(stream, "read1", None)  # urllib3 2; 1.26 has only read()
         chunks: list[bytes] = []
@@ -379,13 +481,11 @@ class HttpPortal:
                     raise _ReadFailed(TargetFault.TOO_LARGE, f"more than {MAX_ANSWER_BYTES} bytes")
                 if time.monotonic() > deadline:
                     raise _ReadFailed(
-                        TargetFault.TIMEOUT, f"the answer took more than {self.timeout}s to arrive"
+                        TargetFault.TIMEOUT, f"the answer took more than {timeout}s to arrive"
                     )
                 chunks.append(chunk)
         except (TimeoutError, urllib3.exceptions.TimeoutError):
-            raise _ReadFailed(
-                TargetFault.TIMEOUT, f"the answer stalled for {self.timeout}s"
-            ) from None
+            raise _ReadFailed(TargetFault.TIMEOUT, f"the answer stalled for {timeout}s") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise _ReadFailed(TargetFault.UNREACHABLE, _describe(exc)) from None
         return b"".join(chunks)
@@ -480,6 +580,16 @@ def _problem_of(raw: bytes) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+def _classify(exc: BaseException) -> tuple[TargetFault, str]:
+    """An exchange that got no usable answer: what the target did, in its words."""
+    text = str(exc)
+    if "got more than" in text and "headers" in text:
+        return TargetFault.CONTRACT_VIOLATION, "answered with more than 100 header lines"
+    if "without response" in text or "RemoteDisconnected" in text:
+        return TargetFault.UNREACHABLE, "closed the connection without an answer"
+    return TargetFault.UNREACHABLE, _describe(exc)
+
+
 def _describe(exc: BaseException) -> str:
     """The innermost reason of a requests failure, without the noise of its wrappers."""
     text = str(exc)
@@ -489,7 +599,68 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
+# --- deadlines ----------------------------------------------------------------------------
+
+_CURRENT = threading.local()  # the exchange in flight on this thread
+
+
+class _InFlight:
+    """The connection one exchange uses, told by the adapter when the pool hands it out."""
+
+    connection: Any = None
+
+    def socket(self) -> socket.socket | None:
+        return getattr(self.connection, "sock", None)
+
+
+@contextlib.contextmanager
+def _bounded(seconds: float) -> Iterator[ConversationDeadline]:
+    """The exchange's total deadline: its connection is shut down when it runs out."""
+    in_flight = _CURRENT.exchange = _InFlight()
+    try:
+        with ConversationDeadline(seconds, in_flight.socket) as deadline:
+            yield deadline
+    finally:
+        _CURRENT.exchange = None
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """Tells the exchange in flight which connection it uses, for its deadline."""
+
+    def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+        return _tracked(super().get_connection_with_tls_context(*args, **kwargs))
+
+    def get_connection(self, *args: Any, **kwargs: Any) -> Any:  # requests < 2.32.2
+        return _tracked(super().get_connection(*args, **kwargs))
+
+
+def _tracked(pool: Any) -> Any:
+    if getattr(pool, "_harness_deadlines", False):
+        return pool
+    take = pool._get_conn
+
+    def get_conn(timeout: float | None = None) -> Any:
+        connection = take(timeout)
+        in_flight = getattr(_CURRENT, "exchange", None)
+        if in_flight is not None:
+            in_flight.connection = connection
+        return connection
+
+    pool._get_conn = get_conn
+    pool._harness_deadlines = True
+    return pool
+
+
+def _with_deadlines(session: requests.Session) -> None:
+    if not isinstance(session.get_adapter("http://"), _DeadlineAdapter):
+        session.mount("http://", _DeadlineAdapter())
+        session.mount("https://", _DeadlineAdapter())
+
+
 # --- masking ------------------------------------------------------------------------------
+# By shape, as an exchange is recorded: secret members, link tokens, Bearer values, even
+# ones the harness never saw. harness/evidence.py masks by value, as evidence is read,
+# every secret the harness knows (wherever a portal echoes it). Both write ``MASK``.
 
 _SECRET_PARTS = ("password", "token", "secret", "session", "authorization", "cookie")
 _SECRET_KEYS = frozenset({"link", "reset_link", "registration_link"})
@@ -500,6 +671,20 @@ _JSON_SECRET = re.compile(
 )
 
 
+def _remember_secrets_of(value: Any) -> None:
+    """The passwords, tokens and sessions the harness sends: masked wherever they appear."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and is_secret_key(str(key)):
+                remember_secret(item)
+            else:
+                _remember_secrets_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            _remember_secrets_of(item)
+
+
+@lru_cache(maxsize=1024)  # a contract has few keys, asked about at every exchange
 def is_secret_key(key: str) -> bool:
     """Keys whose values are never recorded: passwords, tokens, sessions, links."""
     name = key.lower().replace("-", "_")
@@ -507,7 +692,7 @@ def is_secret_key(key: str) -> bool:
 
 
 def mask_value(value: Any) -> Any:
-    """``value`` (decoded JSON) with secret members and link tokens replaced by ``***``."""
+    """``value`` (decoded JSON) with secret members and link tokens replaced by ``MASK``."""
     if isinstance(value, dict):
         return {
             key: (MASK if is_secret_key(str(key)) and item not in (None, "") else mask_value(item))
@@ -534,8 +719,7 @@ def mask_body(raw: bytes) -> str:
     if not raw:
         return ""
     text = raw.decode("utf-8", errors="replace")
-    lowered = text.lower()
-    if "\\u" in text or "=" in text or any(hint in lowered for hint in _BODY_HINTS):
+    if "\\u" in text or "=" in text or _MAY_HOLD_A_SECRET.search(text):
         masked = _mask_structured(text)
     else:
         masked = text  # no secret key, link parameter or bearer value can be in it
@@ -544,8 +728,13 @@ def mask_body(raw: bytes) -> str:
     return masked
 
 
-#: A body with none of these (nor "=" or a JSON \u escape) has nothing to mask.
-_BODY_HINTS = (*_SECRET_PARTS, *_SECRET_KEYS, "bearer")
+#: A body has something to mask only if it has a secret key (as a JSON key, quoted and
+#: followed by a colon, also inside a JSON string), a "=" (a link's token), a Bearer
+#: value or a JSON \u escape (which could spell any of these). A problem document that
+#: speaks of sessions in its values has none: it is kept as it came, without a parse.
+_MAY_HOLD_A_SECRET = re.compile(
+    r'(?i)bearer|"[^"]*(?:' + "|".join((*_SECRET_PARTS, *_SECRET_KEYS)) + r')[^"]*"\s*:'
+)
 
 
 def _mask_structured(text: str) -> str:

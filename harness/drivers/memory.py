@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fixtures.notices import DEFAULT_CATALOG, NoticeCatalog
 from harness.drivers.base import PortalDriver
 from simulators.common.clock import Clock
 from simulators.common.domain import PortalSettings
@@ -27,10 +26,8 @@ def reference_portal(
     sevis: StudentChangeSink,
     *,
     settings: PortalSettings | None = None,
-    notices: NoticeCatalog = DEFAULT_CATALOG,
     options: ReferenceOptions = HARNESS_OPTIONS,
 ) -> PortalDriver:
-    """The embedded reference portal, in memory."""
-    return PortalService(
-        clock, mailer, sevis, settings or PortalSettings(), notices, options=options
-    )
+    """The embedded reference portal, in memory; ``settings.readings`` is how it reads
+    what the sources leave open."""
+    return PortalService(clock, mailer, sevis, settings or PortalSettings(), options=options)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from fixtures.factories import DataFactory
 from harness.fuzz._machine import run_step
 from harness.fuzz._observe import Observation, observe
+from harness.fuzz._outcome import OK, Outcome, OutcomeKind
 from harness.fuzz._sentences import PlayedStep, Sentence
 from harness.fuzz._settings import fuzz_settings
 from harness.fuzz._targets import REFERENCE, FuzzTarget
@@ -236,19 +237,19 @@ def _stage(world: World) -> Stage:
     )
 
 
-def _answer(world: World, case: BadInputCase) -> tuple[str, str]:
+def _answer(world: World, case: BadInputCase) -> tuple[Outcome, str]:
     stage = _stage(world)
     return run_step(world, PlayedStep(Sentence("When", case.what, lambda w: case.call(stage)), {}))
 
 
 def _seen(world: World) -> tuple[Observation, Any]:
     other = world.students[1]
-    return observe(world, ""), (world.portal.employers(other.session or ""),)
+    return observe(world, OK), (world.portal.employers(other.session or ""),)
 
 
 @dataclass(frozen=True)
 class Judgement:
-    answers: dict[str, str]  # side -> outcome ("ok", "raised: <code>", ...)
+    answers: dict[str, Outcome]  # side -> what the case came to there
     problems: list[str]
     notes: list[str] = field(default_factory=list)
 
@@ -262,7 +263,7 @@ def judge(
     """How the target and the reference answered ``case``, and what is wrong with it."""
     problems: list[str] = []
     notes: list[str] = []
-    answers = {}
+    answers: dict[str, Outcome] = {}
     for side, builder in (("reference", REFERENCE), ("target", target)):
         world = builder.build_world(DataFactory(seed=data_seed, namespace="bad-input"))
         _SETUP.play(world)
@@ -270,18 +271,18 @@ def judge(
         outcome, detail = _answer(world, case)
         after = _seen(world)
         answers[side] = outcome
-        if case.wrong_type and not builder.live and outcome.startswith("crashed"):
+        if case.wrong_type and not builder.live and outcome.kind is OutcomeKind.CRASHED:
             # In process the typed contract is the caller's to keep; on the wire the
             # adapter must refuse such a value with a 422, and there it is a problem.
             notes.append(
                 f"{side}: {case.operation} with a value {case.what.split(' of ')[-1]} "
-                f"raises {outcome.removeprefix('crashed: ')} in memory"
+                f"raises {outcome.what} in memory"
             )
-        elif outcome.startswith(("crashed", "target error")):
+        elif outcome.kind in (OutcomeKind.CRASHED, OutcomeKind.TARGET_ERROR):
             problems.append(f"the {side} did not answer {case!r} with a refusal: {detail}")
-        elif case.must_refuse and outcome == "ok" and not (known_gaps and known_gaps(case)):
+        elif case.must_refuse and outcome.ok and not (known_gaps and known_gaps(case)):
             problems.append(f"the {side} accepted {case!r}")
-        elif outcome.startswith("raised") and before != after:
+        elif outcome.kind is OutcomeKind.RAISED and before != after:
             problems.append(f"the {side} refused {case!r} ({outcome}) but its state changed")
     if answers["target"] != answers["reference"]:
         problems.append(
@@ -312,8 +313,8 @@ def check_bad_input(
         report.by_operation[case.operation] += 1
         report.notes.update(judgement.notes)
         reference = judgement.answers["reference"]
-        if reference.startswith("raised: "):
-            report.refused[reference.removeprefix("raised: ")] += 1
+        if reference.kind is OutcomeKind.RAISED:
+            report.refused[reference.what] += 1
         if judgement.problems:
             raise BadInputProblem(judgement.problems)
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fixtures.notices import NoticeId
 from harness.fuzz import _sentences as s
 from harness.fuzz._observe import Observation, StudentView
 from harness.fuzz._sentences import PlayedStep
 from harness.world import World
 from simulators.common.clock import add_months
 from simulators.common.domain import LIMITS
+from simulators.common.notices import NoticeId
 from simulators.common.seams import TransmissionKind
-from simulators.sevis import TransmissionOutcome
+from simulators.mail import normalize_address
+from simulators.sevis import TransmissionOutcome, TransmissionRecord
 
 #: SEVIS actions after which employers may leave the student's view without a delete.
 _REMOVING = {s.TRANSFER, s.LEVEL_CHANGE, s.STEM_DENIED}
@@ -44,6 +45,10 @@ class Watch:
     new_program_from: int | None = None  # index of the first transmission after a transfer
     new_program_rule: str = ""
     employers_seen: tuple[str, ...] = field(default_factory=tuple)
+    # the first student's transmissions as last counted, and what they counted to
+    transmissions: list[TransmissionRecord] = field(default_factory=list)
+    creation_triggers: int = 0
+    approval_delivered: bool = False
 
 
 def check_invariants(
@@ -51,7 +56,7 @@ def check_invariants(
 ) -> list[Violation]:
     if not world.students:
         return []
-    done = after.outcome == "ok"
+    done = after.outcome.ok
     if step.sentence is s.EMAIL_TYPO and done:
         watch.typo_ever = True
     if step.sentence in _REMOVING and done:
@@ -61,7 +66,7 @@ def check_invariants(
         watch.new_program_rule = step.sentence.rules[0]
     found: list[Violation] = []
     found += _no_employer_vanishes(step, after, watch)
-    found += _one_creation_email_per_approval(world, watch)
+    found += _one_creation_email_per_approval(world, after, watch)
     found += _no_old_program_after_transfer(world, after, watch)
     found += _nothing_visible_after_access_window(world, after, watch)
     return found
@@ -74,7 +79,7 @@ def _no_employer_vanishes(step: PlayedStep, after: Observation, watch: Watch) ->
     if watch.removals_allowed:
         return []
     vanished = sorted(set(seen) - set(after.view.employer_names))
-    if step.sentence is s.DELETES_CONFIRMING and after.outcome == "ok":
+    if step.sentence is s.DELETES_CONFIRMING and after.outcome.ok:
         vanished = [name for name in vanished if name != step.arguments.get("name")]
     if not vanished:
         return []
@@ -88,34 +93,36 @@ def _no_employer_vanishes(step: PlayedStep, after: Observation, watch: Watch) ->
     ]
 
 
-def _one_creation_email_per_approval(world: World, watch: Watch) -> list[Violation]:
+def _one_creation_email_per_approval(
+    world: World, after: Observation, watch: Watch
+) -> list[Violation]:
     student = world.student
+    mailbox = normalize_address(student.email)
     subject = world.notices[NoticeId.ACCOUNT_CREATION].subject
-    emails = len(world.mail.messages(recipient=student.email, subject=subject))
+    emails = sum(1 for to, _, about in after.emails if to == mailbox and about == subject)
     sent = world.sevis.transmissions(student.sevis_id)
-    triggers = {
-        t.transmission_id
-        for t in sent
-        if t.outcome is TransmissionOutcome.DELIVERED and t.transmission.kind in _CREATION_TRIGGERS
-    }
-    approvals = [
-        t
-        for t in sent
-        if t.outcome is TransmissionOutcome.DELIVERED
-        and t.transmission.kind is TransmissionKind.OPT_APPROVED
-    ]
+    if sent != watch.transmissions:  # records are frozen: equal lists, same outcomes
+        watch.transmissions = sent
+        delivered = [t for t in sent if t.outcome is TransmissionOutcome.DELIVERED]
+        watch.creation_triggers = len(
+            {t.transmission_id for t in delivered if t.transmission.kind in _CREATION_TRIGGERS}
+        )
+        watch.approval_delivered = any(
+            t.transmission.kind is TransmissionKind.OPT_APPROVED for t in delivered
+        )
+    triggers = watch.creation_triggers
     rules = ("approval-sends-creation-email", "notice-once-per-event")
     one = (PlayedStep(s.EXACTLY_ONE_EMAIL, {"notice": "account creation"}),)
-    if emails > len(triggers):
+    if emails > triggers:
         return [
             Violation(
                 rules,
-                f"{emails} account creation emails for {len(triggers)} approval(s) and resets "
+                f"{emails} account creation emails for {triggers} approval(s) and resets "
                 "that reached the portal",
-                one if len(triggers) == 1 else (),
+                one if triggers == 1 else (),
             )
         ]
-    if approvals and emails == 0 and not watch.typo_ever:
+    if watch.approval_delivered and emails == 0 and not watch.typo_ever:
         return [Violation(rules, "an approval reached the portal and no account creation email "
                           "reached the student", one)]  # fmt: skip
     return []

@@ -8,30 +8,41 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from fixtures.factories import DataFactory
+from harness.coverage import ModelStateVisits
 from harness.drivers.errors import TargetError
 from harness.fuzz import _sentences as s
 from harness.fuzz._invariants import Violation, Watch, check_invariants
 from harness.fuzz._model import StudentModel
-from harness.fuzz._observe import Difference, Observation, differences, observe, settle_mail
+from harness.fuzz._moves import (
+    MOST_VARIANTS,
+    MOVES,
+    STARTS,
+    STEM_EMPLOYER_NAMES,
+    TODAY_EMPLOYER,
+    Now,
+    choose,
+)
+from harness.fuzz._observe import Difference, Observation, Observer, differences, settle_mail
+from harness.fuzz._outcome import (
+    NOT_CARRIED_OUT,
+    OK,
+    Outcome,
+    OutcomeKind,
+    raised,
+    refused,
+)
 from harness.fuzz._sentences import PlayedStep, Sentence
 from harness.fuzz._targets import REFERENCE, FuzzTarget
-from harness.world import ADDRESS_PROBLEMS, ScenarioFailure, World
-from simulators.common.clock import add_months
-from simulators.common.contract import PortalError
+from harness.world import ScenarioFailure, World
+from simulators.common.contract import ErrorCode, PortalError
 from simulators.common.domain import LIMITS, OptType
 from simulators.sevis.errors import SevisError
-
-EMPLOYER_NAMES = ("Acme Robotics", "Cedar Labs", "Birch Analytics")
-STEM_EMPLOYER_NAMES = ("Helix Bio", "Quanta Grid")
-JOB_TITLES = ("Data Engineer", "Research Scientist")
-TODAY_EMPLOYER = "Today Starts Inc."
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,12 @@ class Coverage:
     rules: Counter[str] = field(default_factory=Counter)
     states: set[tuple[str, ...]] = field(default_factory=set)
     transitions: set[tuple[tuple[str, ...], str, tuple[str, ...]]] = field(default_factory=set)
+    # harness.coverage's, on the reference
+    model_state_visits: ModelStateVisits = field(default_factory=ModelStateVisits)
+
+    @property
+    def model_states(self) -> set[str]:
+        return self.model_state_visits.keys
 
 
 @dataclass
@@ -85,46 +102,53 @@ class FuzzContext:
     reference: FuzzTarget = REFERENCE
     coverage: Coverage = field(default_factory=Coverage)
     on_step: Callable[[FuzzContext], None] | None = None
+    diverged: bool = False  # an example of this round failed: hypothesis is shrinking it
     _factories: dict[str, _RewindableData] = field(default_factory=dict)
 
     def data(self, side: str, namespace: str) -> DataFactory:
         """The example's data, the same on both sides; a factory is rewound, not rebuilt
-        (building Faker costs a millisecond)."""
+        (building Faker costs a millisecond), into the example's namespace if it has one."""
         factory = self._factories.get(side)
-        if factory is None or factory.namespace != namespace:
+        if factory is None:
             factory = self._factories[side] = _RewindableData(self.data_seed, namespace)
         else:
-            factory.rewind()
+            factory.rewind(namespace)
         return factory
 
 
 class _RewindableData(DataFactory):
-    def rewind(self) -> None:
-        self.fake.seed_instance(self.seed ^ zlib.crc32(self.namespace.encode()))
+    def rewind(self, namespace: str) -> None:
+        """The state of a new factory for ``namespace``: the same draws, one Faker."""
+        self.namespace = namespace
+        self.fake.seed_instance(self.seed ^ zlib.crc32(namespace.encode()))
         self._issued_ids.clear()
         self._issued_emails.clear()
 
 
-def run_step(world: World, step: PlayedStep) -> tuple[str, str]:
+def run_step(world: World, step: PlayedStep) -> tuple[Outcome, str]:
     """Play one step; (outcome, detail). The outcome names no ids, so two portals compare."""
     world.last_refusal = None
     try:
         step.play(world)
     except PortalError as refusal:
-        return f"raised: {refusal.code.value}", refusal.detail
+        return raised(refusal.code.value), refusal.detail
     except ScenarioFailure as failure:
-        return "raised: the step could not be carried out", str(failure)
-    except SevisError as refused:
-        return f"raised: SEVIS {type(refused).__name__}", str(refused)
+        return NOT_CARRIED_OUT, str(failure)
+    except SevisError as refusal:
+        return raised(f"SEVIS {type(refusal).__name__}"), str(refusal)
     except TargetError as broken:
-        return f"target error: {broken.fault.value}", str(broken)
+        return Outcome(OutcomeKind.TARGET_ERROR, broken.fault.value), str(broken)
     except AssertionError as failure:
-        return "raised: the step could not be carried out", str(failure)
+        return NOT_CARRIED_OUT, str(failure)
     except Exception as crash:  # a portal or the harness broke: a finding, not an answer
-        return f"crashed: {type(crash).__name__}", f"{type(crash).__name__}: {crash}"
+        crashed = Outcome(OutcomeKind.CRASHED, type(crash).__name__)
+        return crashed, f"{type(crash).__name__}: {crash}"
     if world.last_refusal is not None:
-        return f"refused: {world.last_refusal.code.value}", world.last_refusal.detail
-    return "ok", ""
+        return refused(world.last_refusal.code.value), world.last_refusal.detail
+    return OK, ""
+
+
+_LOCKED = raised(ErrorCode.ACCOUNT_LOCKED.value)  # what the reference says to a locked login
 
 
 class DifferentialMachine(RuleBasedStateMachine):
@@ -141,15 +165,17 @@ class DifferentialMachine(RuleBasedStateMachine):
         self.model = StudentModel()
         self.trace: list[PlayedStep] = []
         self.watches = {"target": Watch(), "reference": Watch()}
+        self.observers = {"target": Observer(self.target), "reference": Observer(self.reference)}
         self.last: dict[str, Observation] = {}
+        self.model_state = self.model.state()
 
     def __repr__(self) -> str:
         return f"DifferentialMachine({self.context.target.name}; {self.model!r})"
 
     # -- playing a sentence on both worlds -----------------------------------------------------
-    def play(self, sentence: Sentence, **arguments: Any) -> None:
-        step = PlayedStep(sentence, arguments)
-        before_state = self.model.state()
+    def play(self, step: PlayedStep) -> None:
+        sentence = step.sentence
+        before_state = self.model_state
         reference_outcome, reference_detail = run_step(self.reference, step)
         target_outcome, target_detail = run_step(self.target, step)
         step = replace(step, reference_outcome=reference_outcome)
@@ -158,13 +184,14 @@ class DifferentialMachine(RuleBasedStateMachine):
         coverage = self.context.coverage
         coverage.steps += 1
         coverage.rules[sentence.template] += 1
-        after_state = self.model.state()
+        after_state = self.model_state = self.model.state()
         coverage.states.add(after_state)
         coverage.transitions.add((before_state, sentence.template, after_state))
-        reference_seen = observe(self.reference, reference_outcome)
+        coverage.model_state_visits.visit(self.reference)
+        reference_seen = self.observers["reference"].observe(reference_outcome)
         if self.context.target.mail_settle:
             settle_mail(self.target, len(reference_seen.emails), self.context.target.mail_settle)
-        target_seen = observe(self.target, target_outcome)
+        target_seen = self.observers["target"].observe(target_outcome)
         found = differences(target_seen, reference_seen)
         target_broken = check_invariants(
             self.target, step, self.last.get("target"), target_seen, self.watches["target"]
@@ -177,9 +204,9 @@ class DifferentialMachine(RuleBasedStateMachine):
         if self.context.on_step is not None:
             self.context.on_step(self.context)
         crash = ""
-        if reference_outcome.startswith("crashed"):
+        if reference_outcome.kind is OutcomeKind.CRASHED:
             crash = f"the reference crashed on {step!r}: {reference_detail}"
-        elif target_outcome.startswith("crashed") and not found:
+        elif target_outcome.kind is OutcomeKind.CRASHED and not found:
             crash = f"the target crashed on {step!r}: {target_detail}"
         if reference_broken or crash.startswith("the reference"):
             self._fail("reference", (), tuple(reference_broken), target_seen, reference_seen, crash)
@@ -198,19 +225,20 @@ class DifferentialMachine(RuleBasedStateMachine):
         reference_seen: Observation,
         crash: str,
     ) -> None:
+        self.context.diverged = True
         raise Divergence(
             Finding(tuple(self.trace), side, found, broken, target_seen, reference_seen, crash)
         )
 
     # -- what the machine learns from the reference's answer -------------------------------------
-    def learn(self, step: PlayedStep, outcome: str) -> None:
+    def learn(self, step: PlayedStep, outcome: Outcome) -> None:
         m, sentence, arguments = self.model, step.sentence, step.arguments
-        ok = outcome == "ok"
+        ok = outcome.ok
         if sentence in _TRANSMITTING and ok:
             m.transmitted = True
             m.armed_faults = max(0, m.armed_faults - 1)
         if not ok:
-            if sentence is s.LOGS_IN and outcome == "raised: account-locked":
+            if sentence is s.LOGS_IN and outcome == _LOCKED:
                 m.locked = True
             if sentence is s.WRONG_PASSWORD:
                 m.locked = m.locked or int(arguments["times"]) >= LIMITS.failed_logins_before_lock
@@ -219,277 +247,18 @@ class DifferentialMachine(RuleBasedStateMachine):
         if learner is not None:
             learner(self, arguments)
 
-    def _today_and_opt_end(self) -> tuple[Any, Any]:
-        student = self.reference.student
-        return self.reference.clock.today(), student.opt_end
-
-    # -- how an example starts ---------------------------------------------------------------------
-    @initialize(start=st.sampled_from(
-        [PlayedStep(s.PENDING, {"opt": "post-completion"})]
-        + [PlayedStep(given, {"opt": "post-completion"}) for given in (s.APPROVED, s.REGISTERED)]
-        + [PlayedStep(s.LOGGED_IN, {"opt": opt}) for opt in ("post-completion", "STEM")]
-    ))  # fmt: skip
+    # -- the rules: how an example starts, then one move per step ---------------------------
+    @initialize(start=st.sampled_from(STARTS))
     def start(self, start: PlayedStep) -> None:
-        self.play(start.sentence, **start.arguments)
+        self.play(start)
 
-    # -- SEVIS and USCIS ------------------------------------------------------------------------------
-    @precondition(lambda self: self.model.first_request_pending)
-    @rule()
-    def uscis_approves(self) -> None:
-        self.play(s.USCIS_APPROVES)
+    @rule(move=st.integers(0, len(MOVES) - 1), variant=st.integers(0, MOST_VARIANTS - 1))
+    def step(self, move: int, variant: int) -> None:
+        self.play(choose(move, variant, self.now()))
 
-    def _before_opt_start(self) -> bool:
-        """The first request's start date (SEVIS, our own simulator) is still ahead."""
-        student = self.reference.student
-        if not student.requests:
-            return False
-        request = self.reference.sevis.opt_request(next(iter(student.requests.values())))
-        return self.reference.clock.today() < request.start_date + timedelta(days=7)
-
-    @precondition(
-        lambda self: (
-            self.model.first_request_pending
-            and not self.model.past_start
-            and self._before_opt_start()
-        )
-    )
-    @rule()
-    def approval_stuck_pending_past_start(self) -> None:
-        self.play(s.PENDING_PAST_START)
-
-    @precondition(lambda self: self.model.first_request_pending)
-    @rule()
-    def src_corrects_to_approved(self) -> None:
-        self.play(s.SRC_CORRECTS, status="Approved")
-
-    @precondition(
-        lambda self: (
-            self.model.post_completion_approved
-            and OptType.STEM not in self.model.requested
-            and not self.model.completed
-        )
-    )
-    @rule()
-    def stem_extension_pending(self) -> None:
-        self.play(s.STEM_PENDING)
-
-    @precondition(lambda self: self.model.stem_pending and not self.model.program_changed)
-    @rule()
-    def uscis_denies_stem(self) -> None:
-        self.play(s.STEM_DENIED)
-
-    @precondition(lambda self: self.model.armed_faults < 2)
-    @rule()
-    def next_transmission_fails(self) -> None:
-        self.play(s.TRANSMISSION_FAILS)
-
-    @precondition(lambda self: self.model.armed_faults < 2)
-    @rule()
-    def next_transmission_delivered_twice(self) -> None:
-        self.play(s.TRANSMISSION_TWICE)
-
-    @rule()
-    def daily_sync(self) -> None:
-        self.play(s.DAILY_SYNC)
-
-    # -- the DSO ----------------------------------------------------------------------------------------
-    @precondition(lambda self: bool(self.model.approved) and not self.model.program_changed)
-    @rule()
-    def dso_resets_portal_account(self) -> None:
-        self.play(s.DSO_RESETS)
-
-    @precondition(lambda self: not self.model.email_typo)
-    @rule()
-    def email_typo_in_sevis(self) -> None:
-        self.play(s.EMAIL_TYPO)
-
-    @precondition(lambda self: self.model.email_typo)
-    @rule()
-    def dso_corrects_email(self) -> None:
-        self.play(s.EMAIL_CORRECTED)
-
-    @precondition(lambda self: bool(self.model.deleted - self.model.employers))
-    @rule(data=st.data())
-    def dso_restores_employer(self, data: st.DataObject) -> None:
-        names = sorted(self.model.deleted - self.model.employers)
-        self.play(s.DSO_RESTORES, name=data.draw(st.sampled_from(names), label="name"))
-
-    def _free_stem_employers(self) -> list[str]:
-        taken = self.model.employers | self.model.deleted
-        return [name for name in STEM_EMPLOYER_NAMES if name not in taken]
-
-    @precondition(
-        lambda self: (
-            (
-                self.model.stem_pending
-                or (OptType.STEM in self.model.approved and not self.model.program_changed)
-            )
-            and bool(self._free_stem_employers())
-        )
-    )
-    @rule(data=st.data())
-    def dso_enters_stem_employer(self, data: st.DataObject) -> None:
-        names = self._free_stem_employers()
-        self.play(s.DSO_STEM_EMPLOYER, name=data.draw(st.sampled_from(names), label="name"))
-
-    @precondition(lambda self: not self.model.program_changed)
-    @rule()
-    def dso_records_transfer(self) -> None:
-        self.play(s.TRANSFER)
-
-    @precondition(lambda self: not self.model.program_changed)
-    @rule()
-    def dso_records_level_change(self) -> None:
-        self.play(s.LEVEL_CHANGE)
-
-    def _can_complete(self, days: int) -> bool:
-        today, end = self._today_and_opt_end()
-        return end is not None and today < end - timedelta(days=days)
-
-    @precondition(
-        lambda self: (
-            self.model.post_completion_approved
-            and not self.model.completed
-            and self._can_complete(30)
-        )
-    )
-    @rule(data=st.data())
-    def dso_completes_early(self, data: st.DataObject) -> None:
-        days = [days for days in (30, 90) if self._can_complete(days)]
-        self.play(s.COMPLETED_EARLY, days=data.draw(st.sampled_from(days), label="days"))
-
-    # -- the SRC ---------------------------------------------------------------------------------------
-    @precondition(lambda self: self.model.transmitted and not self.model.ticket_open)
-    @rule()
-    def dso_reports_failed_transmission(self) -> None:
-        self.play(s.REPORT_FAILED_TRANSMISSION)
-
-    @precondition(lambda self: self.model.ticket_open)
-    @rule()
-    def src_retransmits(self) -> None:
-        self.play(s.SRC_RETRANSMITS)
-
-    @precondition(lambda self: self.model.ticket_open and bool(self.model.approved))
-    @rule()
-    def src_resets_portal_account(self) -> None:
-        self.play(s.SRC_RESETS)
-
-    # -- the student -----------------------------------------------------------------------------------
-    @precondition(lambda self: not self.model.registered and bool(self.model.approved))
-    @rule()
-    def student_registers(self) -> None:
-        self.play(s.REGISTERS, notice="account creation")
-
-    @precondition(lambda self: self.model.registered and not self.model.locked)
-    @rule()
-    def student_logs_in(self) -> None:
-        self.play(s.LOGS_IN)
-
-    @precondition(lambda self: self.model.registered)
-    @rule(times=st.sampled_from(("1", "3")))
-    def student_mistypes_password(self, times: str) -> None:
-        self.play(s.WRONG_PASSWORD, times=times)
-
-    @precondition(lambda self: self.model.registered)
-    @rule()
-    def student_requests_password_reset(self) -> None:
-        self.play(s.RESET_BUTTON)
-
-    @precondition(lambda self: self.model.reset_requested)
-    @rule()
-    def student_follows_reset_link(self) -> None:
-        self.play(s.FOLLOWS_RESET_LINK, notice="password reset")
-
-    # Two employers of one name make "the employer X" ambiguous: the step library takes the
-    # first the portal lists, and portals order same-day namesakes by their own random ids.
-    def _free_employer_names(self) -> list[str]:
-        return [name for name in EMPLOYER_NAMES if name not in self.model.employers]
-
-    @precondition(lambda self: self.model.in_portal and bool(self._free_employer_names()))
-    @rule(data=st.data())
-    def student_adds_employer(self, data: st.DataObject) -> None:
-        free = self._free_employer_names()
-        self.play(s.ADDS_EMPLOYER, name=data.draw(st.sampled_from(free), label="name"))
-
-    @precondition(lambda self: self.model.in_portal and TODAY_EMPLOYER not in self.model.employers)
-    @rule()
-    def student_reports_employer_starting_today(self) -> None:
-        self.play(s.REPORTS_EMPLOYER_TODAY)
-
-    @precondition(lambda self: self.model.in_portal and bool(self.model.employers))
-    @rule(data=st.data())
-    def student_deletes_employer_confirming(self, data: st.DataObject) -> None:
-        self.play(s.DELETES_CONFIRMING, name=self._employer(data))
-
-    @precondition(lambda self: self.model.in_portal and bool(self.model.employers))
-    @rule(data=st.data())
-    def student_deletes_employer_unconfirmed(self, data: st.DataObject) -> None:
-        self.play(s.DELETES_UNCONFIRMED, name=self._employer(data))
-
-    @precondition(lambda self: self.model.in_portal and bool(self.model.employers))
-    @rule(data=st.data(), title=st.sampled_from(JOB_TITLES))
-    def student_changes_job_title(self, data: st.DataObject, title: str) -> None:
-        self.play(s.CHANGES_JOB_TITLE, name=self._employer(data), title=title)
-
-    @precondition(lambda self: self.model.in_portal)
-    @rule()
-    def student_changes_phone(self) -> None:
-        self.play(s.CHANGES_PHONE)
-
-    @precondition(lambda self: self.model.in_portal)
-    @rule(problem=st.sampled_from(sorted(ADDRESS_PROBLEMS)))
-    def student_enters_bad_address(self, problem: str) -> None:
-        self.play(s.CHANGES_ADDRESS_BADLY, problem=problem)
-
-    @precondition(lambda self: not self.model.other_student)
-    @rule()
-    def another_student_logs_in(self) -> None:
-        self.play(s.ANOTHER_STUDENT, opt="post-completion")
-
-    @precondition(
-        lambda self: (
-            self.model.other_student and self.model.in_portal and bool(self.model.employers)
-        )
-    )
-    @rule(data=st.data())
-    def other_student_deletes_first_students_employer(self, data: st.DataObject) -> None:
-        self.play(s.OTHER_DELETES, name=self._employer(data))
-
-    def _employer(self, data: st.DataObject) -> str:
-        return data.draw(st.sampled_from(sorted(self.model.employers)), label="name")
-
-    # -- the clock ---------------------------------------------------------------------------------------
-    @rule(days=st.sampled_from((1, 13, 30, 91)))
-    def days_pass(self, days: int) -> None:
-        self.play(s.DAYS_PASS, days=days)
-
-    @rule(days=st.sampled_from((30, 200)))
-    def days_pass_logging_in(self, days: int) -> None:
-        self.play(s.DAYS_PASS_LOGGING_IN, days=days)
-
-    def _before_opt_end(self) -> bool:
-        today, end = self._today_and_opt_end()
-        return end is not None and today <= end
-
-    @precondition(lambda self: self.model.post_completion_approved and self._before_opt_end())
-    @rule()
-    def post_completion_end_passes(self) -> None:
-        self.play(s.OPT_END_PASSED)
-
-    def _before_six_months(self, side: str) -> bool:
-        today, end = self._today_and_opt_end()
-        if end is None:
-            return False
-        offset = -1 if side == "before" else 1
-        target = add_months(end, LIMITS.access_after_opt_end_months) + timedelta(days=offset)
-        return today < target
-
-    @precondition(lambda self: bool(self.model.approved) and self._before_six_months("after"))
-    @rule(data=st.data())
-    def time_passes_to_six_months_after_opt_end(self, data: st.DataObject) -> None:
-        sides = [side for side in ("before", "after") if self._before_six_months(side)]
-        side = data.draw(st.sampled_from(sides), label="side")
-        self.play(s.SIX_MONTHS, side=side, which="authorized OPT end")
+    def now(self) -> Now:
+        """What this step's guards read (the reference's calendar, not the target's)."""
+        return Now(self.model, self.reference)
 
 
 # --- what each accepted step teaches the model -------------------------------------------------------
@@ -622,14 +391,6 @@ _TRANSMITTING = {
 }  # fmt: skip
 
 #: Every sentence a rule of the machine plays (the summary counts how many a run did).
-RULE_SENTENCES: tuple[Sentence, ...] = (
-    s.PENDING, s.APPROVED, s.REGISTERED, s.LOGGED_IN, s.USCIS_APPROVES, s.PENDING_PAST_START,
-    s.SRC_CORRECTS, s.STEM_PENDING, s.STEM_DENIED, s.TRANSMISSION_FAILS, s.TRANSMISSION_TWICE,
-    s.DAILY_SYNC, s.DSO_RESETS, s.EMAIL_TYPO, s.EMAIL_CORRECTED, s.DSO_RESTORES,
-    s.DSO_STEM_EMPLOYER, s.TRANSFER, s.LEVEL_CHANGE, s.COMPLETED_EARLY,
-    s.REPORT_FAILED_TRANSMISSION, s.SRC_RETRANSMITS, s.SRC_RESETS, s.REGISTERS, s.LOGS_IN,
-    s.WRONG_PASSWORD, s.RESET_BUTTON, s.FOLLOWS_RESET_LINK, s.ADDS_EMPLOYER,
-    s.REPORTS_EMPLOYER_TODAY, s.DELETES_CONFIRMING, s.DELETES_UNCONFIRMED, s.CHANGES_JOB_TITLE,
-    s.CHANGES_PHONE, s.CHANGES_ADDRESS_BADLY, s.ANOTHER_STUDENT, s.OTHER_DELETES, s.DAYS_PASS,
-    s.DAYS_PASS_LOGGING_IN, s.OPT_END_PASSED, s.SIX_MONTHS,
-)  # fmt: skip
+RULE_SENTENCES: tuple[Sentence, ...] = tuple(
+    dict.fromkeys([start.sentence for start in STARTS] + [move.sentence for move in MOVES])
+)

@@ -55,6 +55,16 @@ class StudentModel:
         """Logged in and attested: the student's pages are open to them."""
         return self.logged_in and not self.locked
 
+    def key(self) -> tuple[object, ...]:
+        """Everything a move's guard may read, hashable: equal keys, equal guards."""
+        return (
+            frozenset(self.requested), frozenset(self.approved), frozenset(self.denied),
+            self.past_start, self.registered, self.logged_in, self.locked,
+            self.reset_requested, self.email_typo, frozenset(self.employers),
+            frozenset(self.deleted), self.program_changed, self.completed, self.ticket_open,
+            self.transmitted, self.armed_faults, self.other_student,
+        )  # fmt: skip
+
     def state(self) -> tuple[str, ...]:
         """A small abstraction of the model, for the coverage summary (states, transitions)."""
         opt = ",".join(

@@ -8,12 +8,18 @@ compared as counts per category, since every portal words its entries its own wa
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from harness.fuzz._outcome import Outcome
 from harness.world import World
-from simulators.common.contract import EmployerView, PortalError
+from simulators.common.contract import EmployerView, ErrorCode, PortalError
+from simulators.mail import StoredMessage
+from simulators.sevis import SevisEvent
 
 EmployerFacts = tuple[object, ...]  # an employer without its id
+Email = tuple[str, str, str]  # (mailbox, folder, subject)
+SESSION_INVALID = ErrorCode.SESSION_INVALID.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +46,13 @@ class Observation:
     """Everything compared after a step. ``view`` is the student's pages, or the error code
     the portal answered with, or "" when the student holds no session."""
 
-    outcome: str  # what the step itself came to: "ok", "refused: <code>", "raised: <what>"
+    outcome: Outcome  # what the step itself came to
     view: StudentView | str
-    emails: tuple[tuple[str, str, str], ...]  # (mailbox, folder, subject) in arrival order
+    emails: tuple[Email, ...]  # in arrival order
     events: tuple[tuple[str, str], ...]  # the first student's SEVIS events: (name, status)
+    #: The clock moved since the student last used the session (``World.session_may_have_expired``):
+    #: a portal may rightly have ended it, and the next step logs in again first.
+    session_may_have_expired: bool = False
 
     def __repr__(self) -> str:
         view = self.view if isinstance(self.view, str) else f"employers {self.view.employer_names}"
@@ -116,15 +125,17 @@ def _employer_facts(e: EmployerView) -> EmployerFacts:
     )
 
 
-def _emails(world: World) -> tuple[tuple[str, str, str], ...]:
+def _email_facts(world: World, messages: Iterable[StoredMessage]) -> tuple[Email, ...]:
     # Other students only stand by (as the one who must not reach the first one's data):
     # their mail would only say again what the first student's says.
     others = {s.email.lower() for s in world.students[1:]}
     return tuple(
-        (m.mailbox, m.folder.value, m.subject)
-        for m in world.mail.messages()
-        if m.mailbox not in others
+        (m.mailbox, m.folder.value, m.subject) for m in messages if m.mailbox not in others
     )
+
+
+def _emails(world: World) -> tuple[Email, ...]:
+    return _email_facts(world, world.mail.messages())
 
 
 def settle_mail(world: World, expected: int, seconds: float) -> None:
@@ -134,14 +145,50 @@ def settle_mail(world: World, expected: int, seconds: float) -> None:
     world.mail.wait_until(lambda: len(_emails(world)) >= expected, seconds)
 
 
-def observe(world: World, outcome: str) -> Observation:
-    emails = _emails(world)
-    events: tuple[tuple[str, str], ...] = ()
-    if world.students:
-        events = tuple(
-            (e.name.value, e.status) for e in world.sevis.event_history(world.student.sevis_id)
-        )
-    return Observation(outcome, observe_view(world), emails, events)
+def observe(world: World, outcome: Outcome) -> Observation:
+    return Observer(world).observe(outcome)
+
+
+class Observer:
+    """Observes one world step after step. Mail and SEVIS events only grow (stored records
+    are frozen, appended in order), so each observation converts only what is new since the
+    last; a store that shrank or changed its order is read again from the start."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._messages: tuple[StoredMessage, ...] = ()
+        self._emails: tuple[Email, ...] = ()
+        self._students = 0
+        self._events: list[SevisEvent] = []
+        self._event_facts: tuple[tuple[str, str], ...] = ()
+
+    def observe(self, outcome: Outcome) -> Observation:
+        world = self.world
+        expired = bool(world.students) and world.session_may_have_expired(world.student)
+        return Observation(outcome, observe_view(world), self.emails(), self.events(), expired)
+
+    def emails(self) -> tuple[Email, ...]:
+        messages = self.world.mail.messages()
+        seen = len(self._messages)
+        if len(self.world.students) != self._students or messages[:seen] != self._messages:
+            seen, self._emails, self._students = 0, (), len(self.world.students)
+        if len(messages) > seen:
+            self._emails += _email_facts(self.world, messages[seen:])
+        self._messages = messages
+        return self._emails
+
+    def events(self) -> tuple[tuple[str, str], ...]:
+        world = self.world
+        if not world.students:
+            return ()
+        events = world.sevis.event_history(world.student.sevis_id)
+        seen = len(self._events)
+        if events[:seen] != self._events:
+            seen, self._event_facts = 0, ()
+        if len(events) > seen:
+            self._event_facts += tuple((e.name.value, e.status) for e in events[seen:])
+        self._events = events
+        return self._event_facts
 
 
 def differences(target: Observation, reference: Observation) -> list[Difference]:
@@ -151,12 +198,19 @@ def differences(target: Observation, reference: Observation) -> list[Difference]
     found: list[Difference] = []
     if target.outcome != reference.outcome:
         found.append(Difference("outcome", target.outcome, reference.outcome))
-    found += _view_differences(target.view, reference.view)
+    if not _only_an_expired_session(target, reference):
+        found += _view_differences(target.view, reference.view)
     if target.emails != reference.emails:
         found.append(Difference("emails", _email_counts(target), _email_counts(reference)))
     if target.events != reference.events:
         found.append(Difference("events", target.events[-3:], reference.events[-3:]))
     return found
+
+
+def _only_an_expired_session(target: Observation, reference: Observation) -> bool:
+    """One side's session ended while the clock moved: no session limit is a rule."""
+    may_have_expired = target.session_may_have_expired or reference.session_may_have_expired
+    return may_have_expired and SESSION_INVALID in (target.view, reference.view)
 
 
 def _view_differences(target: StudentView | str, reference: StudentView | str) -> list[Difference]:

@@ -32,7 +32,7 @@ from harness.fuzz._machine import (
     FuzzContext,
 )
 from harness.fuzz._settings import CI_SEED, STEPS_PER_EXAMPLE, fuzz_settings, in_ci
-from harness.fuzz._targets import REFERENCE, FuzzTarget
+from harness.fuzz._targets import REFERENCE, FuzzTarget, reference_for
 from harness.fuzz._writer import render_feature, scenario_for, verify, write_feature
 
 #: How many rule sentences the machine can play (the summary reports how many it did).
@@ -76,6 +76,7 @@ class FuzzReport:
             f"({rate:,.0f} differential steps/s)",
             f"  rules exercised: {len(c.rules)} of {PLAYABLE_RULES} sentences",
             f"  model states visited: {len(c.states)}; transitions: {len(c.transitions)}",
+            f"  domain states visited (docs/coverage.md): {len(c.model_states)}",
             f"  failures written: {len(self.failures)}"
             + (f" (and {self.repeats} repeats)" if self.repeats else ""),
         ]
@@ -88,31 +89,41 @@ class FuzzReport:
 
 
 class Progress:
-    """A one-line progress display, redrawn at most a few times a second."""
+    """Progress of a run: steps, steps/s, findings so far. On a terminal one line redrawn a
+    few times a second; elsewhere (a CI log) a line every ``log_every`` seconds."""
 
-    def __init__(self, stream: TextIO | None, budget: str, every: float = 0.25) -> None:
+    def __init__(
+        self, stream: TextIO | None, budget: str, every: float = 0.25, log_every: float = 10.0
+    ) -> None:
         self.stream = stream
         self.budget = budget
-        self.every = every
+        self.terminal = stream is not None and stream.isatty()
+        self.every = every if self.terminal else log_every
         self.started = time.monotonic()
-        self._next = 0.0
+        self._next = self.started + (0.0 if self.terminal else log_every)
         self.failures = 0
+        self.shrinking = False  # a finding is being shrunk (steps then run slower)
 
     def __call__(self, context: FuzzContext) -> None:
         now = time.monotonic()
         if self.stream is None or now < self._next:
             return
         self._next = now + self.every
-        c = context.coverage
-        self.stream.write(
-            f"\rfuzz: {c.steps} steps ({self.budget}), {c.examples} examples, "
-            f"{len(c.rules)}/{PLAYABLE_RULES} rules, {len(c.states)} states, "
-            f"{self.failures} failures, {now - self.started:.1f} s "
-        )
+        self.shrinking = context.diverged
+        line = self.line(context.coverage, now - self.started)
+        self.stream.write(f"\r{line} " if self.terminal else f"{line}\n")
         self.stream.flush()
 
+    def line(self, c: Coverage, elapsed: float) -> str:
+        rate = c.steps / elapsed if elapsed > 0 else 0.0
+        return (
+            f"fuzz: {c.steps} steps ({self.budget}), {rate:,.0f} steps/s, {c.examples} examples, "
+            f"{len(c.rules)}/{PLAYABLE_RULES} rules, {self.failures} findings so far, "
+            f"{elapsed:.1f} s" + (", shrinking a finding" if self.shrinking else "")
+        )
+
     def done(self) -> None:
-        if self.stream is not None:
+        if self.stream is not None and self.terminal:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -139,7 +150,7 @@ def fuzz(
     if steps is None and seconds is None:
         steps = 1000
     seed = default_seed() if seed is None else seed
-    context = FuzzContext(target, data_seed=seed)
+    context = FuzzContext(target, data_seed=seed, reference=reference_for(target))
     budget = " / ".join(
         part
         for part in (f"of {steps}" if steps else "", f"{seconds:g} s" if seconds else "")
@@ -163,6 +174,7 @@ def fuzz(
         left = (steps - context.coverage.steps) if steps is not None else 10 * steps_per_example
         examples = max(1, min(20, math.ceil(left / (steps_per_example / 2))))
         round_seed = seed if report.rounds == 0 else rng.randrange(2**31)
+        context.diverged = False
         report.rounds += 1
 
         def machine() -> DifferentialMachine:
@@ -224,7 +236,8 @@ def _write(
     replay_command: Callable[[Path], str] | None,
 ) -> WrittenFinding:
     email = _student_email(finding, target, seed)
-    scenario, verdict = verify(scenario_for(finding, email), target, REFERENCE, seed)
+    reference = reference_for(target)
+    scenario, verdict = verify(scenario_for(finding, email), target, reference, seed)
     path = out_dir / f"fuzz-{seed}-{number}.feature"
     replay = replay_command(path) if replay_command else f"portal-harness replay {path}"
     text = render_feature(

@@ -4,18 +4,22 @@ the reference side is always the embedded reference portal, in memory."""
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from fixtures.factories import DataFactory
 from harness.drivers.memory import HARNESS_OPTIONS, PortalFactory, reference_portal
-from harness.fuzz._mail import QuickMailer
+from harness.targets import assemble_world
 from harness.world import World
 from simulators.common.clock import SimulatedClock
-from simulators.mail import MailStore
+from simulators.common.domain import PortalSettings
+from simulators.common.launch import ChannelSecrets
+from simulators.common.readings import REFERENCE_READINGS, Readings
+from simulators.mail import InMemoryMailer, MailStore
 from simulators.sevis import SevisService
-from simulators.sevis.transport import FaultyTransport
 
 if TYPE_CHECKING:
     from harness.targets import HttpTarget
@@ -39,6 +43,9 @@ class FuzzTarget:
     #: Seconds the machine waits, after a step, for the target's mail to catch up with the
     #: reference's: SMTP arrives from another thread. Steps then read the mailbox at once.
     mail_settle: float = 0.0
+    #: What the target declares where the sources leave a choice open (GET /_harness/info);
+    #: None: ask an in-process portal, or the reference's readings.
+    readings: Readings | None = None
 
     @property
     def fresh_data_per_example(self) -> bool:
@@ -49,14 +56,17 @@ class FuzzTarget:
 
 
 def quick_world(data: DataFactory, portal_factory: PortalFactory = reference_portal) -> World:
-    """``harness.targets.in_memory_world`` with the quicker mail seam: every seam a call."""
+    """``harness.targets.in_memory_world`` with the in-memory mailer's fast path (no byte
+    round trip; the same delivery, multipart read alike): every seam a call."""
     clock = SimulatedClock()
     mail = MailStore(clock)
     sevis = SevisService(clock, id_prefix="FZ")
-    portal = portal_factory(clock, QuickMailer(mail), sevis)
-    transport = FaultyTransport(portal)
-    sevis.transport = transport
-    return World(clock=clock, sevis=sevis, transport=transport, mail=mail, portal=portal, data=data)
+    portal = portal_factory(clock, InMemoryMailer(mail, wire=False), sevis)
+    world = assemble_world(clock=clock, sevis=sevis, mail=mail, portal=portal, data=data)
+    readings = portal.info().readings
+    if readings is not None and readings != REFERENCE_READINGS:
+        world.use_readings(readings)
+    return world
 
 
 def in_memory_target(
@@ -70,6 +80,26 @@ def in_memory_target(
 
 
 REFERENCE = in_memory_target(reference_portal, "reference (in memory)")
+
+
+def declared_by(target: FuzzTarget) -> Readings:
+    """The target's readings: declared over HTTP, or by an in-process portal's info()."""
+    if target.readings is not None:
+        return target.readings
+    if target.portal_factory is not None:
+        world = quick_world(DataFactory(seed=1, namespace="readings"), target.portal_factory)
+        return world.portal.info().readings or REFERENCE_READINGS
+    return REFERENCE_READINGS
+
+
+def reference_for(target: FuzzTarget) -> FuzzTarget:
+    """The reference the target is compared with: it reads the sources as the target
+    declares, so that the comparison holds the target only to what the sources fix."""
+    readings = declared_by(target)
+    if readings == REFERENCE_READINGS:
+        return REFERENCE
+    factory = partial(reference_portal, settings=PortalSettings(readings=readings))
+    return in_memory_target(factory, "reference (reading as the target declares)")
 
 
 def portal_factory_from(spec: str) -> PortalFactory:
@@ -99,12 +129,12 @@ def live_target(url: str | None = None, *, command: str | None = None) -> FuzzTa
     at ``url`` (its simulators started where the portal sends mail and student changes) or
     launched from ``command``. Each world resets the portal; ``close()`` stops what the
     harness started."""
-    from harness.targets import attach, launch
+    from harness.targets import HttpSettings, attach, launch
 
     if command:
         http_target = launch(command)
-    elif url:
-        http_target = attach(url)
+    elif url:  # an attached portal's channel secrets come from the variables it reads too
+        http_target = attach(url, HttpSettings(secrets=ChannelSecrets.from_environ(os.environ)))
     else:
         raise ValueError("a live target needs a URL or a command")
     return over_http(http_target, url or f"launched: {command}")
@@ -116,8 +146,9 @@ def over_http(http_target: HttpTarget, name: str) -> FuzzTarget:
     while the target has fewer emails than the reference (so agreeing steps never wait)."""
 
     def build(data: DataFactory) -> World:
-        world = http_target.world(data)
-        world.mail_wait = 0.0
+        world = http_target.world(data, mail_wait=0.0)
+        if http_target.info.readings is not None:
+            world.use_readings(http_target.info.readings)
         return world
 
     return FuzzTarget(
@@ -127,4 +158,5 @@ def over_http(http_target: HttpTarget, name: str) -> FuzzTarget:
         live=True,
         close=http_target.close,
         mail_settle=http_target.settings.mail_wait,
+        readings=http_target.info.readings,
     )

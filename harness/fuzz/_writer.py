@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixtures.factories import DataFactory
-from fixtures.notices import DEFAULT_CATALOG
 from harness.catalog import RULES_BY_ID
 from harness.fuzz import _sentences as s
 from harness.fuzz._machine import Finding, run_step
-from harness.fuzz._observe import Observation, StudentView
+from harness.fuzz._observe import Difference, Observation, StudentView
+from harness.fuzz._outcome import OutcomeKind
 from harness.fuzz._sentences import PlayedStep
 from harness.fuzz._targets import FuzzTarget
 from harness.world import World
+from simulators.common.notices import DEFAULT_CATALOG
 from simulators.sevis import EventName, TransmissionOutcome
 
 _NOTICE_WORDS = {n.subject: n.notice_id.value.replace("-", " ") for n in DEFAULT_CATALOG}
@@ -32,6 +33,35 @@ _FALLBACK_RULES = {
     "profile": "contact-validation",
     "history": "delete-recorded",
 }
+
+
+#: The rule each notice's sending exercises: an email difference names it, not a guess.
+_NOTICE_RULES = {
+    "account creation": "approval-sends-creation-email",
+    "account reset": "dso-reset-unlocks",
+    "password reset": "self-reset-unlocks",
+    "account locked": "lock-notice",
+    "opt ended": "closure-notices",
+    "access closing": "closure-notices",
+    "access closed": "closure-notices",
+}
+
+
+def _notice_rules(differences: Iterable[Difference]) -> set[str]:
+    """The rules of the notices whose counts differ between the target and the reference."""
+    rules = set()
+    for difference in differences:
+        if difference.what != "emails":
+            continue
+        target, reference = difference.target, difference.reference
+        if not isinstance(target, dict) or not isinstance(reference, dict):
+            continue
+        for key in set(target) | set(reference):
+            if target.get(key) != reference.get(key):
+                words = _NOTICE_WORDS.get(key[1]) if isinstance(key, tuple) else None
+                if words in _NOTICE_RULES:
+                    rules.add(_NOTICE_RULES[words])
+    return rules
 
 
 @dataclass(frozen=True)
@@ -91,10 +121,10 @@ def checks_for(finding: Finding, student_email: str) -> list[PlayedStep]:
 
 
 def _outcome_checks(last: PlayedStep, ref: Observation) -> list[PlayedStep]:
-    kind, _, code = ref.outcome.partition(": ")
-    if kind == "refused":
+    kind, code = ref.outcome.kind, ref.outcome.what
+    if kind is OutcomeKind.REFUSED:
         return [PlayedStep(s.PORTAL_REFUSES, {"code": code})]
-    if kind == "raised" and last.sentence is s.LOGS_IN:
+    if kind is OutcomeKind.RAISED and last.sentence is s.LOGS_IN:
         return [PlayedStep(s.CANNOT_LOG_IN, {"code": code})]
     return []
 
@@ -181,6 +211,7 @@ def rules_for(finding: Finding) -> tuple[str, ...]:
     """The rules the failing comparison or invariant maps to, all from the catalog."""
     rules = set(finding.trace[-1].sentence.rules)
     rules |= {r for v in finding.violations for r in v.rules}
+    rules |= _notice_rules(finding.differences)
     if not rules:
         rules = {r for step in finding.trace for r in step.sentence.rules}
     if not rules:
@@ -191,11 +222,7 @@ def rules_for(finding: Finding) -> tuple[str, ...]:
 def scenario_for(finding: Finding, student_email: str) -> Scenario:
     # A step the reference itself could not carry out changed nothing a check reads; a
     # written scenario holds only steps that pass on the reference.
-    steps = [
-        step
-        for step in finding.trace
-        if not step.reference_outcome.startswith(("raised", "crashed"))
-    ]
+    steps = [step for step in finding.trace if not step.reference_outcome.failed_on_its_own]
     checks = checks_for(finding, student_email)
     prelude = [c for c in checks if c.keyword == "Given"]  # notes taken before the last step
     if steps and prelude:
@@ -208,7 +235,7 @@ def scenario_for(finding: Finding, student_email: str) -> Scenario:
 def _play_all(world: World, steps: Iterable[PlayedStep]) -> tuple[int | None, str]:
     for index, step in enumerate(steps):
         outcome, detail = run_step(world, step)
-        if outcome != "ok" and not outcome.startswith("refused"):
+        if not outcome.carried_out:
             return index, f"{step!r}: {outcome} {detail}".strip()
     return None, ""
 

@@ -107,7 +107,7 @@ def run_replay(args: argparse.Namespace) -> int:
             target_cmd=args.target_cmd,
             portal=args.portal,
             seed=args.seed,
-            extra=("-v",) if args.verbose else ("-q",),
+            verbose=args.verbose,
         )
     except ReplayError as error:
         print(f"portal-harness replay: {error}", file=sys.stderr)

@@ -4,6 +4,9 @@ evidence of every failure. JUnit XML and cucumber JSON come from pytest and pyte
 
 from harness.reports.model import (
     REPORT_SCHEMA_VERSION,
+    Report,
+    ReportedRule,
+    ReportedScenario,
     ReportError,
     RunInfo,
     build_report,
@@ -13,7 +16,10 @@ from harness.reports.writers import write_reports
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
+    "Report",
     "ReportError",
+    "ReportedRule",
+    "ReportedScenario",
     "RunInfo",
     "build_report",
     "load_report",

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from harness.steps import clock, dso, mail, sevis, src, student
+from harness.steps import clock, dso, fields, mail, security, sessions, sevis, src, student
 
-MODULES: tuple[ModuleType, ...] = (student, sevis, dso, src, mail, clock)
+MODULES: tuple[ModuleType, ...] = (
+    student,
+    sevis,
+    dso,
+    src,
+    mail,
+    clock,
+    sessions,
+    fields,
+    security,
+)

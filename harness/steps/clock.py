@@ -63,3 +63,35 @@ def time_passes_to(world: World, side: str, which: str) -> None:
 @when(parsers.parse(_MOMENT + ", the student logging in monthly"))
 def time_passes_to_logging_in(world: World, side: str, which: str) -> None:
     world.advance_logging_in(world.student, _target(world, side, which))
+
+
+@when("the password reset link's lifetime passes, less an hour")
+def reset_link_lifetime_less_an_hour(world: World) -> None:
+    world.advance(timedelta(hours=world.readings.password_reset_link_hours - 1))
+
+
+_NOTICE_DUE = 'time passes to the day {side} the "access closing" email is due'
+
+
+@when(parsers.parse(_NOTICE_DUE + ", the student logging in monthly"))
+def time_passes_around_closing_notice(world: World, side: str) -> None:
+    """The access closing email is due ``closure_warning_days`` before access closes; the
+    sources leave open whether on that very day, so the scenarios stand a day clear."""
+    due = _six_months_after(world, "authorized OPT end") - timedelta(
+        days=LIMITS.closure_warning_days
+    )
+    world.advance_logging_in(world.student, due + timedelta(days={"before": -1, "after": 1}[side]))
+
+
+@when(parsers.parse('the "{notice}" link\'s lifetime passes'))
+def link_lifetime_passes(world: World, notice: str) -> None:
+    """Just past the lifetime of the notice's link: 14 days for the account creation link
+    (the send day is day 1), the reset links' hours (and a minute) for the others."""
+    lifetimes = {
+        "account creation": timedelta(days=LIMITS.registration_link_days),
+        "password reset": timedelta(hours=world.readings.password_reset_link_hours, minutes=1),
+        "account reset": timedelta(hours=world.readings.account_reset_hours, minutes=1),
+    }
+    if notice not in lifetimes:
+        raise ValueError(f"no link lifetime for {notice!r}; say one of {sorted(lifetimes)}")
+    world.advance(lifetimes[notice])

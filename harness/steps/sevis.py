@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.steps.student import StudentNotes
 from harness.world import ScenarioFailure, World
 from simulators.common.domain import EmploymentStatus, OptStatus, OptType, ProgramStatus
 from simulators.sevis import EventName, TransmissionOutcome
@@ -23,6 +24,18 @@ def uscis_approves(world: World) -> None:
     world.approve_by_uscis(student, next(iter(student.requests)))
 
 
+@when("USCIS denies the OPT request")
+def uscis_denies(world: World) -> None:
+    student = world.student
+    world.deny_by_uscis(student, next(iter(student.requests)))
+
+
+@when("USCIS approves both OPT requests")
+def uscis_approves_both(world: World) -> None:
+    for student in world.students:
+        world.approve_by_uscis(student, next(iter(student.requests)))
+
+
 @when("USCIS denies the STEM OPT extension")
 def uscis_denies_stem(world: World) -> None:
     world.deny_by_uscis(world.student, OptType.STEM)
@@ -30,12 +43,12 @@ def uscis_denies_stem(world: World) -> None:
 
 @given("the next transmission to the portal fails")
 def next_transmission_fails(world: World) -> None:
-    world.transport.fail_next()
+    world.fail_next_transmission()
 
 
 @given("the next transmission to the portal is delivered twice")
 def next_transmission_twice(world: World) -> None:
-    world.transport.duplicate_next()
+    world.duplicate_next_transmission()
 
 
 @given("the daily sync from SEVIS to the portal runs")
@@ -46,14 +59,14 @@ def daily_sync(world: World) -> None:
 
 @then("the SEVIS event history shows the data went to the portal")
 def data_went_to_portal(world: World) -> None:
-    sent = world.sevis.transmissions(world.student.sevis_id)
+    sent = world.sevis_transmissions(world.student)
     if not sent or sent[-1].outcome is not TransmissionOutcome.DELIVERED:
         raise ScenarioFailure(f"the latest transmission did not reach the portal: {sent}")
 
 
 @then("the SEVIS event history shows the transmission to the portal failed")
 def transmission_failed(world: World) -> None:
-    events = world.sevis.event_history(world.student.sevis_id)
+    events = world.sevis_events(world.student)
     if not any(
         e.name is EventName.DATA_SENT_TO_PORTAL and e.outcome is TransmissionOutcome.FAILED
         for e in events
@@ -69,13 +82,13 @@ def change_in_event_history(world: World) -> None:
         EventName.EMPLOYER_DELETED_IN_PORTAL,
         EventName.CONTACT_CHANGED_IN_PORTAL,
     }
-    events = world.sevis.event_history(world.student.sevis_id)
+    events = world.sevis_events(world.student)
     if not any(e.name in portal_events for e in events):
         raise ScenarioFailure(f"SEVIS shows no change made through the portal: {events}")
 
 
 def _employment(world: World, name: str, status: EmploymentStatus) -> list:
-    program = world.sevis.current_program(world.student.sevis_id)
+    program = world.sevis_program(world.student)
     return [
         e for e in program.employment.values() if e.employer_name == name and e.status is status
     ]
@@ -97,7 +110,7 @@ def sevis_deleted_employment(world: World, name: str) -> None:
 
 @then(parsers.parse('SEVIS holds a new employment record for "{name}" beside the deleted original'))
 def sevis_new_record_beside_original(world: World, name: str) -> None:
-    original = world.student.deleted[name]
+    original = world.notes(StudentNotes).deleted[name]
     active = _employment(world, name, EmploymentStatus.ACTIVE)
     if len(active) != 1 or active[0].employment_id == original.employer_id:
         raise ScenarioFailure(
@@ -107,15 +120,15 @@ def sevis_new_record_beside_original(world: World, name: str) -> None:
 
 @then(parsers.parse('the deleted original "{name}" still waits in SEVIS for the DSO to restore'))
 def original_still_deleted(world: World, name: str) -> None:
-    original = world.student.deleted[name]
-    deleted = world.sevis.deleted_employment(world.student.sevis_id)
+    original = world.notes(StudentNotes).deleted[name]
+    deleted = world.sevis_deleted_employment(world.student)
     if original.employer_id not in {e.employment_id for e in deleted}:
         raise ScenarioFailure(f"the original {name!r} is no longer among the deleted: {deleted}")
 
 
 @then("SEVIS holds no employment for the student")
 def sevis_no_employment(world: World) -> None:
-    program = world.sevis.current_program(world.student.sevis_id)
+    program = world.sevis_program(world.student)
     if program.employment:
         raise ScenarioFailure(f"SEVIS holds employment: {list(program.employment.values())}")
 
@@ -129,7 +142,7 @@ def sevis_job_title(world: World, title: str, name: str) -> None:
 
 @then("SEVIS holds a new active program record under the same SEVIS ID, with no OPT")
 def sevis_new_program(world: World) -> None:
-    programs = world.sevis.programs(world.student.sevis_id)
+    programs = world.sevis_programs(world.student)
     active = [p for p in programs if p.status is ProgramStatus.ACTIVE]
     if len(programs) < 2 or len(active) != 1 or active[0] is not programs[-1]:
         raise ScenarioFailure(f"expected a new, sole active program record: {programs}")
@@ -139,30 +152,32 @@ def sevis_new_program(world: World) -> None:
 
 @then("SEVIS shows the STEM OPT as deleted")
 def sevis_stem_deleted(world: World) -> None:
-    request = world.sevis.opt_request(world.student.requests[OptType.STEM])
+    request = world.sevis_opt_request(world.student.requests[OptType.STEM])
     if request.status is not OptStatus.DELETED:
         raise ScenarioFailure(f"the STEM OPT is {request.status.value} in SEVIS, expected Deleted")
 
 
 @then("SEVIS still holds the student's old address")
 def sevis_old_address(world: World) -> None:
-    held = world.sevis.snapshot(world.student.sevis_id).us_address
-    if held != world.student.old_address:
-        raise ScenarioFailure(f"SEVIS holds {held}, expected the old {world.student.old_address}")
+    held = world.sevis_record(world.student).us_address
+    old = world.notes(StudentNotes).old_address
+    if held != old:
+        raise ScenarioFailure(f"SEVIS holds {held}, expected the old {old}")
 
 
 @then("SEVIS holds the new phone number")
 def sevis_new_phone(world: World) -> None:
-    held = world.sevis.snapshot(world.student.sevis_id).phone
-    if held != world.student.new_phone:
-        raise ScenarioFailure(f"SEVIS holds phone {held!r}, expected {world.student.new_phone!r}")
+    held = world.sevis_record(world.student).phone
+    new = world.notes(StudentNotes).new_phone
+    if held != new:
+        raise ScenarioFailure(f"SEVIS holds phone {held!r}, expected {new!r}")
 
 
 @then(
     parsers.parse('the downloadable list of student changes shows a "{kind}" change by the student')
 )
 def change_list_shows(world: World, kind: str) -> None:
-    rows = world.sevis.student_change_list()
+    rows = world.sevis_change_list()
     mine = [r for r in rows if r.sevis_id == world.student.sevis_id and r.kind.value == kind]
     if not mine:
         raise ScenarioFailure(
@@ -173,5 +188,5 @@ def change_list_shows(world: World, kind: str) -> None:
 @given("USCIS approved the request but SEVIS still shows it pending past the OPT start date")
 def pending_past_start(world: World) -> None:
     student = world.student
-    request = world.sevis.opt_request(student.requests[next(iter(student.requests))])
+    request = world.sevis_opt_request(student.requests[next(iter(student.requests))])
     world.advance_to(request.start_date + timedelta(days=7))

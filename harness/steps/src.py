@@ -83,7 +83,7 @@ def ticket_opened(world: World) -> None:
 @then("the SRC opens no ticket")
 def no_ticket(world: World) -> None:
     outcome = world.last_report_outcome
-    if outcome is None or outcome.ticket is not None or world.sevis.src.tickets():
+    if outcome is None or outcome.ticket is not None or world.src_tickets():
         raise ScenarioFailure(f"expected no ticket; the SRC answered: {outcome}")
 
 
@@ -99,14 +99,12 @@ def src_asks_for(world: World, what: str) -> None:
 
 @when("the SRC resolves the ticket by resetting the portal account")
 def src_resets(world: World) -> None:
-    world.sevis.src.resolve_ticket(
-        _ticket(world).ticket_id, UnlockPortalAccount(world.student.sevis_id)
-    )
+    world.resolve_ticket(_ticket(world), UnlockPortalAccount(world.student.sevis_id))
 
 
 @when("the SRC resolves the ticket by re-transmitting the student's data")
 def src_retransmits(world: World) -> None:
-    world.sevis.src.resolve_ticket(_ticket(world).ticket_id, RetransmitData(world.student.sevis_id))
+    world.resolve_ticket(_ticket(world), RetransmitData(world.student.sevis_id))
 
 
 @when(parsers.parse('the SRC corrects the OPT status to "{status}"'))

@@ -3,15 +3,40 @@ contact details, and what the student sees in the portal."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.checks import records_employer
 from harness.steps.common import error_code, opt_type
 from harness.world import ADDRESS_PROBLEMS, ScenarioFailure, World
-from simulators.common.contract import ContactUpdate, EmployerEdit, ErrorCode, PortalError
-from simulators.common.domain import LIMITS, OptStatus, OptType
+from simulators.common.contract import (
+    ContactUpdate,
+    EmployerEdit,
+    EmployerView,
+    ErrorCode,
+    HistoryEntry,
+    HistoryKind,
+    PortalError,
+)
+from simulators.common.domain import LIMITS, OptStatus, OptType, PasswordRules
+from simulators.common.records import UsAddress
+
+
+@dataclass
+class StudentNotes:
+    """What the student's steps remember from one step to the next, for the scenario (the
+    SEVIS steps read the contact change and the deleted employers too)."""
+
+    unemployment_seen: int = 0
+    old_phone: str = ""
+    new_phone: str = ""
+    old_address: UsAddress | None = None
+    history_noted: list[HistoryEntry] = field(default_factory=list)
+    deleted: dict[str, EmployerView] = field(default_factory=dict)  # as seen before deletion
+
 
 # --- who the student is -------------------------------------------------------------
 
@@ -50,23 +75,63 @@ def another_logged_in_student(world: World, opt: str) -> None:
     logged_in_student(world, opt)
 
 
+@given(parsers.parse("another student whose {opt} OPT request is pending with USCIS"))
+def another_pending_student(world: World, opt: str) -> None:
+    pending_student(world, opt)
+
+
 # --- registration ------------------------------------------------------------------------
 
 
 @given(parsers.parse('the student registered with the link in the newest "{notice}" email'))
 def registered_with_link(world: World, notice: str) -> None:
-    world.register(world.student)
+    world.follow_link(world.student, world.link_in(world.student, notice), world.first_password)
 
 
 @then(parsers.parse('the student can register with the link in the newest "{notice}" email'))
 def can_register(world: World, notice: str) -> None:
-    world.register(world.student)
-    world.log_in(world.student)
+    student = world.student
+    try:
+        world.follow_link(student, world.link_in(student, notice), world.first_password)
+        world.log_in(student)
+    except PortalError as refusal:
+        raise ScenarioFailure(
+            f"the student could not register with the link in the newest {notice!r} email: "
+            f"{refusal.code.value} ({refusal.detail})"
+        ) from refusal
 
 
 @then(parsers.parse('registering with the link in the newest "{notice}" email succeeds'))
 def registering_succeeds(world: World, notice: str) -> None:
     can_register(world, notice)
+
+
+@then(parsers.parse('neither student can register with the link in the other\'s "{notice}" email'))
+def neither_registers_with_the_others_link(world: World, notice: str) -> None:
+    first, other = world.student, world.other_student
+    for student, owner in ((first, other), (other, first)):
+        link = world.link_in(owner, notice)
+        world.attempt_write(
+            student, partial(world.follow_link, student, link, world.first_password)
+        )
+        if world.last_refusal is None:
+            raise ScenarioFailure(
+                f"{student.sevis_id} registered with the link emailed to {owner.sevis_id}"
+            )
+        world.expect_refusal(ErrorCode.SEVIS_ID_MISMATCH)
+
+
+@then(parsers.parse('each student can register with the link in their own "{notice}" email'))
+def each_registers_with_own_link(world: World, notice: str) -> None:
+    for student in world.students:
+        try:
+            world.follow_link(student, world.link_in(student, notice), world.first_password)
+            world.log_in(student)
+        except PortalError as refusal:
+            raise ScenarioFailure(
+                f"{student.sevis_id} could not register with their own link: "
+                f"{refusal.code.value} ({refusal.detail})"
+            ) from refusal
 
 
 @then(
@@ -75,7 +140,11 @@ def registering_succeeds(world: World, notice: str) -> None:
     )
 )
 def registering_refused(world: World, notice: str, code: str) -> None:
-    world.attempt(lambda: world.register(world.student, password=world.new_password(world.student)))
+    student = world.student
+    link = world.link_in(student, notice)
+    world.attempt_write(
+        student, lambda: world.follow_link(student, link, world.new_password(student))
+    )
     world.expect_refusal(error_code(code))
 
 
@@ -83,18 +152,35 @@ def registering_refused(world: World, notice: str, code: str) -> None:
 def register_with_wrong_sevis_id(world: World, times: str) -> None:
     wrong = world.data.sevis_id()
     for _ in range(int(times)):
-        world.attempt(lambda: world.register(world.student, sevis_id=wrong))
+        world.attempt_write(world.student, lambda: world.register(world.student, sevis_id=wrong))
 
 
 @when(parsers.parse('the student registers with the password "{password}"'))
 def register_with_password(world: World, password: str) -> None:
-    world.attempt(lambda: world.register(world.student, password=password))
+    world.attempt_write(world.student, lambda: world.register(world.student, password=password))
 
 
 @when("the student registers with a password containing their SEVIS ID")
 def register_with_sevis_id_password(world: World) -> None:
     password = f"Pw!{world.student.sevis_id}x"
-    world.attempt(lambda: world.register(world.student, password=password))
+    world.attempt_write(world.student, lambda: world.register(world.student, password=password))
+
+
+def _password_of_length(length: int) -> str:
+    """A password that meets every part of the policy but its length."""
+    return ("Pw1!" + "x" * length)[:length]
+
+
+@when("the student registers with a password one character short of the minimum length")
+def register_with_short_password(world: World) -> None:
+    password = _password_of_length(PasswordRules().min_length - 1)
+    world.attempt_write(world.student, lambda: world.register(world.student, password=password))
+
+
+@when("the student registers with a password of the minimum length")
+def register_with_minimum_password(world: World) -> None:
+    password = _password_of_length(PasswordRules().min_length)
+    world.attempt_write(world.student, lambda: world.register(world.student, password=password))
 
 
 # --- login, attestation and locks -----------------------------------------------------
@@ -122,7 +208,7 @@ def logs_in_without_attesting(world: World) -> None:
 
 @when("the student attests")
 def attests(world: World) -> None:
-    world.portal.attest(world.session_of(world.student))
+    world.attest_in(world.session_of(world.student))
 
 
 @then("the student can log in")
@@ -137,14 +223,14 @@ def can_log_in(world: World) -> None:
 
 @then(parsers.parse('the student cannot log in with the right password: the portal says "{code}"'))
 def cannot_log_in(world: World, code: str) -> None:
-    world.attempt(lambda: world.log_in(world.student))
+    world.attempt_write(world.student, lambda: world.log_in(world.student))
     world.expect_refusal(error_code(code))
 
 
 @then("the student cannot log in with the new password they chose")
 def cannot_log_in_with_rejected_password(world: World) -> None:
     rejected = world.student.rejected_password
-    world.attempt(lambda: world.log_in(world.student, password=rejected))
+    world.attempt_write(world.student, lambda: world.log_in(world.student, password=rejected))
     world.expect_refusal(ErrorCode.INVALID_CREDENTIALS)
 
 
@@ -159,13 +245,13 @@ def viewing_employers_refused(world: World, code: str) -> None:
 
 @when("the student uses the password reset button")
 def password_reset_button(world: World) -> None:
-    world.portal.request_password_reset(world.student.email)
+    world.request_password_reset(world.student)
 
 
 @when(parsers.parse('the student follows the link in the "{notice}" email and sets a new password'))
 def follow_reset_link(world: World, notice: str) -> None:
     student = world.student
-    world.reset_password_by_email(student, notice, world.new_password(student))
+    world.follow_link(student, world.link_in(student, notice), world.new_password(student))
 
 
 @when(
@@ -175,17 +261,20 @@ def follow_reset_link(world: World, notice: str) -> None:
 )
 def follow_reset_link_same_password(world: World, notice: str) -> None:
     student = world.student
-    world.attempt(lambda: world.reset_password_by_email(student, notice, student.password))
+    link = world.link_in(student, notice)
+    world.attempt_write(student, lambda: world.follow_link(student, link, student.password))
 
 
 @given("the student's own password reset failed because the link expired")
 def own_reset_link_expired(world: World) -> None:
     student = world.student
-    world.portal.request_password_reset(student.email)
-    world.advance(timedelta(hours=LIMITS.password_reset_link_hours, minutes=1))
-    student.rejected_password = world.new_password(student)
-    world.attempt(
-        lambda: world.reset_password_by_email(student, "password reset", student.rejected_password)
+    world.request_password_reset(student)
+    world.advance(timedelta(hours=world.readings.password_reset_link_hours, minutes=1))
+    # not new_password(): the refused reset adds no password, so that would be the next one
+    student.rejected_password = world.make_password("Expired")
+    world.attempt_write(
+        world.student,
+        lambda: world.reset_password_by_email(student, "password reset", student.rejected_password),
     )
     world.expect_refusal(ErrorCode.TOKEN_EXPIRED)
 
@@ -193,21 +282,43 @@ def own_reset_link_expired(world: World) -> None:
 @given("the student's own password reset failed because their school mailbox was closed")
 def own_reset_mailbox_closed(world: World) -> None:
     student = world.student
-    world.mail.close_mailbox(student.email)
-    world.portal.request_password_reset(student.email)
+    world.close_mailbox(student)
+    world.request_password_reset(student)
     if world.emails(student, world.notice("password reset")):
         raise ScenarioFailure("a reset email reached a closed mailbox")
 
 
 @then(parsers.parse('following the same link again is refused with "{code}"'))
-def same_reset_link_again(world: World, code: str) -> None:
+def same_link_again(world: World, code: str) -> None:
+    """The link the student followed last, whichever notice it came from."""
     student = world.student
-    world.attempt(
-        lambda: world.reset_password_by_email(
-            student, "password reset", world.new_password(student)
-        )
+    link = student.last_link
+    if link is None:
+        raise ScenarioFailure("the student has followed no link yet")
+    world.attempt_write(
+        student, lambda: world.follow_link(student, link, world.new_password(student))
     )
     world.expect_refusal(error_code(code))
+
+
+@then(parsers.parse('following the link in the "{notice}" email is refused with "{code}"'))
+def link_in_email_refused(world: World, notice: str, code: str) -> None:
+    student = world.student
+    link = world.link_in(student, notice)
+    world.attempt_write(
+        student, lambda: world.follow_link(student, link, world.new_password(student))
+    )
+    world.expect_refusal(error_code(code))
+
+
+@then("the student cannot log in with the old password")
+def cannot_log_in_with_old_password(world: World) -> None:
+    student = world.student
+    if len(student.passwords) < 2:
+        raise ScenarioFailure("the student has set no new password yet")
+    old = student.passwords[-2]
+    world.attempt_write(student, lambda: world.log_in(student, password=old))
+    world.expect_refusal(ErrorCode.INVALID_CREDENTIALS)
 
 
 @then(parsers.parse('the student\'s earlier session is refused with "{code}"'))
@@ -215,7 +326,7 @@ def earlier_session_refused(world: World, code: str) -> None:
     student = world.student
     if student.session is None:
         raise ScenarioFailure("the student had no session before the reset")
-    world.attempt(lambda: world.portal.employers(student.session or ""))
+    world.attempt(lambda: world.employers_in(student.session or ""))
     world.expect_refusal(error_code(code))
 
 
@@ -230,8 +341,9 @@ def works_for(world: World, name: str) -> None:
 @when(parsers.parse('the student adds the employer "{name}"'))
 @when(parsers.parse('the student adds the employer "{name}" again'))
 def adds_employer(world: World, name: str) -> None:
-    world.attempt(
-        lambda: world.add_employer(world.student, world.employer_input(world.student, name))
+    world.attempt_write(
+        world.student,
+        lambda: world.add_employer(world.student, world.employer_input(world.student, name)),
     )
 
 
@@ -259,12 +371,12 @@ def adds_bad_employer(world: World, problem: str) -> None:
     student = world.student
     changes = EMPLOYER_PROBLEMS[problem](world, student)
     employer = world.employer_input(student, "Faulty Input LLC", **changes)
-    world.attempt(lambda: world.add_employer(student, employer))
+    world.attempt_write(world.student, lambda: world.add_employer(student, employer))
 
 
 @given(parsers.parse('the student deleted the employer "{name}" by accident'))
 def deleted_by_accident(world: World, name: str) -> None:
-    world.student.deleted[name] = world.employer_named(world.student, name)
+    world.notes(StudentNotes).deleted[name] = world.employer_named(world.student, name)
     world.delete_employer(world.student, name, confirmed=True)
 
 
@@ -274,13 +386,17 @@ def deleted_by_accident(world: World, name: str) -> None:
     )
 )
 def delete_without_confirmation(world: World, name: str) -> None:
-    world.attempt(lambda: world.delete_employer(world.student, name, confirmed=False))
+    world.attempt_write(
+        world.student, lambda: world.delete_employer(world.student, name, confirmed=False)
+    )
 
 
 @when(parsers.parse('the student deletes the employer "{name}" confirming they never worked there'))
 def delete_with_confirmation(world: World, name: str) -> None:
-    world.student.deleted[name] = world.employer_named(world.student, name)
-    world.attempt(lambda: world.delete_employer(world.student, name, confirmed=True))
+    world.notes(StudentNotes).deleted[name] = world.employer_named(world.student, name)
+    world.attempt_write(
+        world.student, lambda: world.delete_employer(world.student, name, confirmed=True)
+    )
 
 
 @when(
@@ -291,22 +407,26 @@ def delete_with_confirmation(world: World, name: str) -> None:
 def other_student_deletes(world: World, name: str) -> None:
     target = world.student.employers.get(name) or world.employer_named(world.student, name)
     other = world.other_student
-    world.attempt(
-        lambda: world.portal.delete_employer(
-            world.session_of(other), target.employer_id, never_worked_confirmed=True
-        )
+    world.attempt_write(
+        world.student,
+        lambda: world.delete_employer_in(
+            world.session_of(other), target.employer_id, confirmed=True
+        ),
     )
 
 
 @when(parsers.parse('the student changes the job title at "{name}" to "{title}"'))
 def change_job_title(world: World, name: str, title: str) -> None:
-    world.attempt(lambda: world.edit_employer(world.student, name, EmployerEdit(job_title=title)))
+    world.attempt_write(
+        world.student,
+        lambda: world.edit_employer(world.student, name, EmployerEdit(job_title=title)),
+    )
 
 
 @when(parsers.parse('the student changes the employer name of "{name}" to "{new_name}"'))
 def change_employer_name(world: World, name: str, new_name: str) -> None:
     edit = EmployerEdit(employer_name=new_name)
-    world.attempt(lambda: world.edit_employer(world.student, name, edit))
+    world.attempt_write(world.student, lambda: world.edit_employer(world.student, name, edit))
 
 
 @then(parsers.parse('the student sees the employer "{name}"'))
@@ -340,7 +460,7 @@ def other_sees_no_employers(world: World) -> None:
 
 @then(parsers.parse('the student sees the employer "{name}" exactly as it was before the deletion'))
 def sees_employer_as_before(world: World, name: str) -> None:
-    before = world.student.deleted[name]
+    before = world.notes(StudentNotes).deleted[name]
     now = world.employer_named(world.student, name)
     if now != before:
         differences = {
@@ -365,14 +485,14 @@ def sees_job_title(world: World, title: str, name: str) -> None:
 
 @then("the student sees no OPT authorization")
 def sees_no_authorization(world: World) -> None:
-    seen = world.portal.authorizations(world.session_of(world.student))
+    seen = world.authorizations_in(world.session_of(world.student))
     if seen:
         raise ScenarioFailure(f"expected no OPT authorization; the student sees {seen}")
 
 
 @then(parsers.parse('the student sees no "{label}" authorization'))
 def sees_no_authorization_of(world: World, label: str) -> None:
-    seen = world.portal.authorizations(world.session_of(world.student))
+    seen = world.authorizations_in(world.session_of(world.student))
     found = [a for a in seen if a.opt_type.label == label]
     if found:
         raise ScenarioFailure(f"expected no {label} authorization; the student sees {found}")
@@ -380,7 +500,7 @@ def sees_no_authorization_of(world: World, label: str) -> None:
 
 @then(parsers.parse('the student still sees a "{label}" authorization'))
 def still_sees_authorization_of(world: World, label: str) -> None:
-    seen = world.portal.authorizations(world.session_of(world.student))
+    seen = world.authorizations_in(world.session_of(world.student))
     if not any(a.opt_type.label == label and a.status is OptStatus.APPROVED for a in seen):
         raise ScenarioFailure(
             f"expected an approved {label} authorization; the student sees {seen}"
@@ -389,8 +509,8 @@ def still_sees_authorization_of(world: World, label: str) -> None:
 
 @then(parsers.parse("the unemployment counter shows {used:d} of {allowed:d} days used"))
 def unemployment_shows(world: World, used: int, allowed: int) -> None:
-    counter = world.portal.unemployment(world.session_of(world.student))
-    world.student.unemployment_seen = counter.days_used
+    counter = world.unemployment_in(world.session_of(world.student))
+    world.notes(StudentNotes).unemployment_seen = counter.days_used
     # Whether the current day counts is not stated anywhere: accept either reading.
     if counter.days_allowed != allowed or counter.days_used not in (used, used + 1):
         raise ScenarioFailure(
@@ -401,17 +521,18 @@ def unemployment_shows(world: World, used: int, allowed: int) -> None:
 
 @then("the unemployment counter has not moved")
 def unemployment_unchanged(world: World) -> None:
-    counter = world.portal.unemployment(world.session_of(world.student))
-    if counter.days_used != world.student.unemployment_seen:
+    counter = world.unemployment_in(world.session_of(world.student))
+    seen = world.notes(StudentNotes).unemployment_seen
+    if counter.days_used != seen:
         raise ScenarioFailure(
-            f"the counter moved from {world.student.unemployment_seen} to {counter.days_used} "
+            f"the counter moved from {seen} to {counter.days_used} "
             "days while the student was employed"
         )
 
 
 @then(parsers.parse("the unemployment counter allows {allowed:d} days"))
 def unemployment_allows(world: World, allowed: int) -> None:
-    counter = world.portal.unemployment(world.session_of(world.student))
+    counter = world.unemployment_in(world.session_of(world.student))
     if counter.days_allowed != allowed:
         raise ScenarioFailure(f"the counter allows {counter.days_allowed} days, expected {allowed}")
 
@@ -421,37 +542,43 @@ def unemployment_allows(world: World, allowed: int) -> None:
 
 @when("the student changes their phone number")
 def change_phone(world: World) -> None:
+    student, notes = world.student, world.notes(StudentNotes)
+    notes.old_phone = world.profile_in(world.session_of(student)).phone
+    notes.new_phone = world.data.phone()
+    world.update_contact(student, ContactUpdate(phone=notes.new_phone))
+
+
+@when(parsers.parse('the student changes their phone number to "{phone}"'))
+def change_phone_to(world: World, phone: str) -> None:
     student = world.student
-    student.old_phone = world.portal.profile(world.session_of(student)).phone
-    student.new_phone = world.data.phone()
-    world.update_contact(student, ContactUpdate(phone=student.new_phone))
+    world.attempt_write(student, lambda: world.update_contact(student, ContactUpdate(phone=phone)))
 
 
 @when(parsers.parse("the student changes their address to one with {problem}"))
 def change_address_badly(world: World, problem: str) -> None:
     student = world.student
-    current = world.portal.profile(world.session_of(student)).us_address
-    student.old_address = current
+    current = world.profile_in(world.session_of(student)).us_address
+    world.notes(StudentNotes).old_address = current
     bad = ADDRESS_PROBLEMS[problem](current)
-    world.attempt(lambda: world.update_contact(student, ContactUpdate(us_address=bad)))
+    world.attempt_write(
+        world.student, lambda: world.update_contact(student, ContactUpdate(us_address=bad))
+    )
 
 
 @then("the student's address is unchanged")
 def address_unchanged(world: World) -> None:
-    now = world.portal.profile(world.session_of(world.student)).us_address
-    if now != world.student.old_address:
+    now = world.profile_in(world.session_of(world.student)).us_address
+    if now != world.notes(StudentNotes).old_address:
         raise ScenarioFailure(f"the address changed to {now} after a refused update")
 
 
 @then("the History page shows the phone change with the old and the new number")
 def history_shows_phone_change(world: World) -> None:
-    student = world.student
-    entries = world.portal.history(world.session_of(student))
-    if not any(
-        e.old_value == student.old_phone and e.new_value == student.new_phone for e in entries
-    ):
+    notes = world.notes(StudentNotes)
+    entries = world.history_in(world.session_of(world.student))
+    if not any(e.old_value == notes.old_phone and e.new_value == notes.new_phone for e in entries):
         raise ScenarioFailure(
-            f"no history entry from {student.old_phone!r} to {student.new_phone!r}: {entries}"
+            f"no history entry from {notes.old_phone!r} to {notes.new_phone!r}: {entries}"
         )
 
 
@@ -460,16 +587,31 @@ def history_shows_phone_change(world: World) -> None:
 
 @then(parsers.parse('the History page shows the deletion of "{name}"'))
 def history_shows_deletion(world: World, name: str) -> None:
-    entries = world.portal.history(world.session_of(world.student))
-    if not any(name in e.summary and "delet" in e.summary.lower() for e in entries):
+    entries = world.history_in(world.session_of(world.student))
+    if not any(records_employer(e, HistoryKind.EMPLOYER_DELETED, name) for e in entries):
         raise ScenarioFailure(f"no History entry records the deletion of {name!r}: {entries}")
 
 
 @then(parsers.parse('the History page still shows that "{name}" was added'))
 def history_shows_added(world: World, name: str) -> None:
-    entries = world.portal.history(world.session_of(world.student))
-    if not any(name in f"{e.summary} {e.new_value}" for e in entries):
+    entries = world.history_in(world.session_of(world.student))
+    if not any(records_employer(e, HistoryKind.EMPLOYER_ADDED, name) for e in entries):
         raise ScenarioFailure(f"the History page no longer shows {name!r}: {entries}")
+
+
+@given("the student noted every entry on the History page")
+def notes_history(world: World) -> None:
+    world.notes(StudentNotes).history_noted = world.history_in(world.session_of(world.student))
+
+
+@then("the History page still shows every entry the student noted")
+def history_still_shows_noted(world: World) -> None:
+    """The whole list, in order: nothing the student saw before is lost or rewritten."""
+    now = iter(world.history_in(world.session_of(world.student)))
+    noted = world.notes(StudentNotes).history_noted
+    lost = [entry for entry in noted if not any(entry == e for e in now)]
+    if lost:
+        raise ScenarioFailure(f"the History page lost or rewrote {len(lost)} entries: {lost}")
 
 
 # --- secrets --------------------------------------------------------------------------------
@@ -479,13 +621,14 @@ def history_shows_added(world: World, name: str) -> None:
 def no_password_anywhere(world: World) -> None:
     student = world.student
     session = world.session_of(student)
-    texts = [(f"email {m.subject!r}", m.text) for m in world.mail.messages()]
+    texts = [(f"email {m.subject!r}", m.text + (m.content.html or "")) for m in world.all_mail()]
     texts += [
-        ("profile", repr(world.portal.profile(session))),
-        ("employers", repr(world.portal.employers(session))),
-        ("history", repr(world.portal.history(session))),
+        ("profile", repr(world.profile_in(session))),
+        ("employers", repr(world.employers_in(session))),
+        ("history", repr(world.history_in(session))),
     ]
     leaks = [where for where, text in texts for p in student.passwords if p and p in text]
+    leaks += world.echoed_passwords()
     if leaks:
         raise ScenarioFailure(f"a password appears in: {sorted(set(leaks))}")
 
@@ -493,8 +636,8 @@ def no_password_anywhere(world: World) -> None:
 @then("no history entry contains a link token")
 def no_token_in_history(world: World) -> None:
     student = world.student
-    tokens = [m.link_parameter("token") for m in world.mail.messages(recipient=student.email)]
-    history = repr(world.portal.history(world.session_of(student)))
+    tokens = [m.link_parameter("token") for m in world.mail_to(student.email)]
+    history = repr(world.history_in(world.session_of(student)))
     leaked = [t for t in tokens if t and t in history]
     if leaked:
         raise ScenarioFailure(f"{len(leaked)} link token(s) appear on the History page")

@@ -1,16 +1,23 @@
-"""What the simulators' thin HTTP adapters share: reading a JSON body and query parameters,
-writing JSON answers and RFC 9457 problems, and problems for unknown routes and methods."""
+"""What the simulators' thin HTTP adapters share: reading a JSON body (strictly, bounded, of
+the right media type) and query parameters, writing JSON answers and RFC 9457 problems,
+problems for unknown routes and methods, and the loopback-only Host check."""
 
 from __future__ import annotations
 
+import hmac
 import json
+import math
 from collections.abc import Collection
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from simulators.common.domain import SECURITY_LIMITS
+from simulators.common.loopback import is_loopback
 from simulators.common.wire import (
     PROBLEM_MEDIA_TYPE,
     WireCode,
@@ -21,27 +28,178 @@ from simulators.common.wire import (
 )
 
 JSON_MEDIA_TYPE = "application/json"
-#: No simulator request is anywhere near this; a body this large is not one.
-MAX_BODY_BYTES = 1024 * 1024
+#: The largest body any of our servers reads (documented in docs/http-target.md).
+MAX_BODY_BYTES = SECURITY_LIMITS.max_body_bytes
+#: The most digits a JSON integer may have: Python refuses past 4,300, and no field is near.
+MAX_INTEGER_DIGITS = 20
 
 
-class MalformedBody(Exception):
-    """The body is not JSON at all (as opposed to JSON of the wrong shape)."""
+class RequestRefused(Exception):
+    """A request the HTTP layer refuses before any service sees it; ``code`` says why."""
+
+    code = WireCode.MALFORMED_REQUEST
+
+    def problem(self) -> dict[str, Any]:
+        return wire_problem(self.code, str(self))
+
+
+class MalformedBody(RequestRefused):
+    """The body is not JSON at all (as opposed to JSON of the wrong shape), or JSON no
+    field could hold (duplicate members, lone surrogates, numbers out of range)."""
+
+
+class UnsupportedMediaType(RequestRefused):
+    """A JSON route was sent something declared as another type (a form, text/plain): a
+    cross-site page can send those without asking the browser first."""
+
+    code = WireCode.UNSUPPORTED_MEDIA_TYPE
+
+
+class BodyTooLarge(RequestRefused):
+    code = WireCode.BODY_TOO_LARGE
+
+
+class Unauthenticated(RequestRefused):
+    code = WireCode.UNAUTHENTICATED
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The raw body, refused (``BodyTooLarge``) as soon as it passes ``limit``: by its
+    Content-Length before reading anything, else while it streams in. Read once per request."""
+    kept = getattr(request.state, "raw_body", None)
+    if kept is not None:
+        return bytes(kept)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"the body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(f"the body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # nobody is left to answer, and it is no fault of ours to log
+        raise MalformedBody("the client went away before the body ended") from None
+    raw = b"".join(chunks)
+    request.state.raw_body = raw
+    return raw
 
 
 async def read_json(request: Request) -> object:
-    """The request's JSON body; ``MalformedBody`` when there is none or it is not JSON."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise MalformedBody(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    """The request's JSON body; ``RequestRefused`` when it is not JSON of type
+    application/json, too large, or holds what no field could (see ``MalformedBody``)."""
+    raw = await read_body(request)
     if not raw.strip():
         raise MalformedBody("the request needs a JSON body")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        shown = media_type or "none"
+        raise UnsupportedMediaType(f"the body must be {JSON_MEDIA_TYPE}, not {shown}")
+    return parse_json(raw)
+
+
+def parse_json(raw: bytes) -> object:
+    """Strict JSON: UTF-8, no duplicate members, no NaN or Infinity, integers of at most
+    ``MAX_INTEGER_DIGITS`` digits, no lone surrogates anywhere."""
     try:
-        return json.loads(raw)
+        value = json.loads(
+            raw,
+            object_pairs_hook=_no_duplicates,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+            parse_constant=_no_constant,
+        )
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedBody(f"the body is not JSON: {error}") from None
     except RecursionError:
         raise MalformedBody("the body is nested too deeply") from None
+    _refuse_surrogates(value)
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise MalformedBody(f"the member {_printable(key)!r} is given more than once")
+        found[key] = value
+    return found
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise MalformedBody(f"an integer has more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise MalformedBody(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(text: str) -> None:
+    raise MalformedBody(f"{text} is not a JSON number")
+
+
+def _refuse_surrogates(value: object) -> None:
+    """JSON can spell lone surrogates; they cannot be stored, mailed or echoed back."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts: list[object] = [item]
+        elif isinstance(item, dict):
+            texts = list(item)
+            stack.extend(item.values())
+            stack.extend(texts)
+            continue
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        for text in texts:
+            try:
+                str(text).encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedBody("a string is not valid Unicode (lone surrogate)") from None
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a Host header (name or address, with or without a port) names this machine."""
+    name = host.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1 : name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return is_loopback(name.rstrip("."))
+
+
+class LoopbackHostOnly:
+    """ASGI middleware: a request whose Host is not a loopback name or address gets 421,
+    so a page on another origin cannot reach our servers by re-binding its DNS name."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            host = headers.get("host", "")
+            if not is_loopback_host(host):
+                detail = f"the Host {_printable(host)[:100]!r} is not this machine's loopback"
+                response = problem_response(wire_problem(WireCode.HOST_NOT_ALLOWED, detail))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def query(request: Request, known: Collection[str]) -> dict[str, str]:
@@ -82,14 +240,34 @@ async def http_exception_problem(request: Request, exc: Exception) -> Response:
     return problem_response(wire_problem(WireCode.ROUTE_NOT_FOUND, f"no route {request.url.path}"))
 
 
+def require_secret(request: Request, header: str, secret: str | None) -> None:
+    """``Unauthenticated`` unless ``header`` carries ``secret`` (compared in constant time);
+    with no secret configured there is nothing to check."""
+    if secret is None:
+        return
+    given = request.headers.get(header, "")
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode("utf-8")):
+        raise Unauthenticated(f"this route needs the {header} header with its channel's secret")
+
+
 __all__ = [
     "JSON_MEDIA_TYPE",
     "MAX_BODY_BYTES",
+    "MAX_INTEGER_DIGITS",
+    "BodyTooLarge",
+    "LoopbackHostOnly",
     "MalformedBody",
+    "RequestRefused",
+    "Unauthenticated",
+    "UnsupportedMediaType",
     "http_exception_problem",
+    "is_loopback_host",
     "json_response",
+    "parse_json",
     "problem_response",
     "query",
     "query_datetime",
+    "read_body",
     "read_json",
+    "require_secret",
 ]

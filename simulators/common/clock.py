@@ -8,7 +8,7 @@ microseconds and every run is repeatable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, timezone
 from typing import Protocol
 
 #: The default start of simulated time: a Monday morning, UTC.
@@ -76,6 +76,8 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus calendar months, clamped to the month's last day (Aug 31 + 6 = Feb 28/29)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OverflowError(f"{day.isoformat()} plus {months} months is not a representable date")
     for candidate in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, candidate))

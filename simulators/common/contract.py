@@ -10,10 +10,11 @@ from datetime import date, datetime
 from enum import Enum
 
 from simulators.common.domain import OptStatus, OptType, TimeType
+from simulators.common.readings import Readings
 from simulators.common.records import UsAddress
 
 #: The version of the portal contract (the OpenAPI document carries the same).
-CONTRACT_VERSION = "1.1.0"
+CONTRACT_VERSION = "1.2.0"
 
 
 class ErrorCode(str, Enum):
@@ -84,6 +85,14 @@ class HistoryCategory(str, Enum):
     EVENT = "event"  # an event of the record: approval, transfer, completion, denial
 
 
+class HistoryKind(str, Enum):
+    """What an employer entry records, whatever its wording (contract 1.2, optional)."""
+
+    EMPLOYER_ADDED = "employer-added"
+    EMPLOYER_CHANGED = "employer-changed"
+    EMPLOYER_DELETED = "employer-deleted"  # by the student, or removed in SEVIS
+
+
 @dataclass(frozen=True)
 class StudentProfile:
     sevis_id: str
@@ -130,6 +139,8 @@ class HistoryEntry:
     field: str = ""
     old_value: str = ""
     new_value: str = ""
+    kind: HistoryKind | None = None  # contract 1.2: employer entries
+    employer_name: str = ""  # contract 1.2: the employer an employer entry names
 
 
 @dataclass(frozen=True)
@@ -163,7 +174,7 @@ class EmployerInput:
 @dataclass(frozen=True)
 class EmployerEdit:
     """Fields a student changes on an existing employer; None means unchanged.
-    STEM OPT students may change only supervisor, job title and end date (DOMAIN.md)."""
+    STEM OPT students may change only supervisor, job title and end date (docs/domain.md)."""
 
     employer_name: str | None = None
     address: UsAddress | None = None
@@ -194,3 +205,6 @@ class PortalInfo:
     contract_version: str
     clock_control: bool
     capabilities: frozenset[str] = field(default_factory=frozenset)
+    #: What the portal reads where the sources leave a choice open (contract 1.2); None: it
+    #: declares nothing, and the reference's readings apply.
+    readings: Readings | None = None

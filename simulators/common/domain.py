@@ -2,7 +2,7 @@
 
 Every number the FAQ or the official help pages state (3 failed logins, 14 days,
 six months, 90 / 150 days) lives here and is imported wherever it is needed.
-Facts DOMAIN.md marks as unverified are settings with a default, never constants.
+Facts docs/domain.md marks as unverified are settings with a default, never constants.
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulators.common.readings import Readings
 
 
 class OptType(str, Enum):
@@ -70,11 +74,13 @@ class TimeType(str, Enum):
 #: The SEVP Response Center's address (FAQ 4, 5, 7, 9).
 SRC_EMAIL = "SEVP@ice.dhs.gov"
 
-SEVIS_ID_PATTERN = re.compile(r"^N\d{10}$")
-ZIP_PATTERN = re.compile(r"^\d{5}$")
-EIN_PATTERN = re.compile(r"^\d{2}-\d{7}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,20}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# ASCII digits ([0-9]: \d takes any Unicode digit) and no anchors: use these with
+# ``fullmatch`` only (``$`` would also match before a trailing newline).
+SEVIS_ID_PATTERN = re.compile(r"N[0-9]{10}")
+ZIP_PATTERN = re.compile(r"[0-9]{5}")
+EIN_PATTERN = re.compile(r"[0-9]{2}-[0-9]{7}")
+PHONE_PATTERN = re.compile(r"\+?[0-9 ()\-.]{7,20}")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: US states and territories a SEVIS US address accepts.
 US_STATES: frozenset[str] = frozenset(
@@ -168,25 +174,61 @@ class Limits:
     unemployment_days_post_completion: int = 90
     unemployment_days_with_stem: int = 150
     report_change_within_days: int = 10
-    password_reset_link_hours: int = 24  # unverified: the help pages give no figure
 
 
 LIMITS = Limits()
 
 
 @dataclass(frozen=True)
-class PasswordPolicy:
-    """Configurable: two official sources disagree on the special characters (DOMAIN.md)."""
+class SecurityLimits:
+    """The reference's defences against abuse (the sources state none; ASVS asks for them).
+
+    A password reset request beyond the per-account limit is answered as usual and sends
+    nothing (the answer must not tell who has an account); one beyond the per-client limit
+    is refused with 429 whatever the email. Both count within a sliding window of the
+    portal's clock.
+    """
+
+    reset_requests_per_account: int = 3
+    reset_requests_per_client: int = 20
+    reset_request_window_minutes: int = 60
+    #: The largest request body any server of ours reads; larger ones are refused with 413.
+    max_body_bytes: int = 64 * 1024
+    #: How far a signed request's timestamp may be from the receiver's wall clock.
+    signature_tolerance_seconds: int = 300
+    #: The total time one SMTP conversation or one POST to SEVIS may take.
+    peer_deadline_seconds: float = 10.0
+
+
+SECURITY_LIMITS = SecurityLimits()
+
+
+#: The wider of the two official special-character sets (docs/domain.md); which set a
+#: portal uses is a reading (``Readings.password_special_characters``).
+SPECIAL_CHARACTERS = "!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
+
+
+@dataclass(frozen=True)
+class PasswordRules:
+    """The sources' password rules. Which characters count as special and whether the user
+    ID is forbidden are readings (two official sources disagree, docs/domain.md):
+    ``Readings.password_policy`` joins both into the ``PasswordPolicy`` in force."""
 
     min_length: int = 12
     require_letter: bool = True
     require_digit: bool = True
     require_special: bool = True
-    special_characters: str = "!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
     forbid_sevis_id: bool = True
-    forbid_user_id: bool = False  # one tips sheet says so; the user guide does not
     history_size: int = 8
     max_age_days: int = 90
+
+
+@dataclass(frozen=True)
+class PasswordPolicy(PasswordRules):
+    """The password rules in force: the sources' rules and the portal's readings."""
+
+    special_characters: str = SPECIAL_CHARACTERS
+    forbid_user_id: bool = False  # one tips sheet says so; the user guide does not
 
     def problems(self, password: str, *, sevis_id: str = "", user_id: str = "") -> list[str]:
         """Every way ``password`` breaks the policy, in words a student understands."""
@@ -213,12 +255,29 @@ class EarlyCompletionReading(str, Enum):
     COMPLETION_DATE = "completion-date"
 
 
+def _reference_readings() -> Readings:
+    from simulators.common.readings import REFERENCE_READINGS  # imports this module
+
+    return REFERENCE_READINGS
+
+
 @dataclass(frozen=True)
 class PortalSettings:
-    """Everything about the reference portal that the sources leave open."""
+    """The reference portal's settings: the sources' numbers and rules, and its readings
+    (what the sources leave open, ``simulators.common.readings``), held once."""
 
     limits: Limits = field(default_factory=Limits)
-    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
-    early_completion_reading: EarlyCompletionReading = EarlyCompletionReading.AUTHORIZED_END
+    password_policy: PasswordRules = field(default_factory=PasswordRules)
+    readings: Readings = field(default_factory=_reference_readings)
     send_lock_notice: bool = True
     base_url: str = "https://portal.example.test"
+
+    @property
+    def early_completion_reading(self) -> EarlyCompletionReading:
+        return self.readings.early_completion
+
+    @property
+    def password_policy_in_force(self) -> PasswordPolicy:
+        """The sources' password rules with the readings' special characters and user-ID
+        rule."""
+        return self.readings.password_policy(self.password_policy)

@@ -3,8 +3,10 @@ beyond checking their own fields."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from simulators.common.domain import (
     EIN_PATTERN,
@@ -44,7 +46,7 @@ class UsAddress:
             found.append(f"city is required, at most {FIELDS.city} characters")
         if self.state not in US_STATES:
             found.append(f"state {self.state!r} is not a US state code")
-        if not ZIP_PATTERN.match(self.zip_code):
+        if not ZIP_PATTERN.fullmatch(self.zip_code):
             found.append("ZIP code must be 5 digits")
         found.extend(_control_characters("address", self.street, self.other, self.city))
         return found
@@ -98,11 +100,11 @@ class EmploymentRecord:
             found.append(f"job title is required, at most {FIELDS.job_title} characters")
         if len(self.course_relevance) > FIELDS.course_relevance:
             found.append(f"course relevance must be at most {FIELDS.course_relevance} characters")
-        if self.ein and not EIN_PATTERN.match(self.ein):
+        if self.ein and not EIN_PATTERN.fullmatch(self.ein):
             found.append("EIN must look like NN-NNNNNNN")
-        if self.supervisor_email and not EMAIL_PATTERN.match(self.supervisor_email):
+        if self.supervisor_email and not EMAIL_PATTERN.fullmatch(self.supervisor_email):
             found.append("supervisor email is not an email address")
-        if self.supervisor_phone and not PHONE_PATTERN.match(self.supervisor_phone):
+        if self.supervisor_phone and not PHONE_PATTERN.fullmatch(self.supervisor_phone):
             found.append("supervisor phone is not a phone number")
         if self.end_date is not None and self.end_date < self.start_date:
             found.append("end date is before start date")
@@ -125,7 +127,7 @@ class EmploymentRecord:
 
 @dataclass(frozen=True)
 class StudentRecord:
-    """A snapshot of what SEVIS sends the portal about one student (DOMAIN.md)."""
+    """A snapshot of what SEVIS sends the portal about one student (docs/domain.md)."""
 
     sevis_id: str
     given_name: str
@@ -144,12 +146,13 @@ class StudentRecord:
 
     def problems(self) -> list[str]:
         found = []
-        if not SEVIS_ID_PATTERN.match(self.sevis_id):
+        if not SEVIS_ID_PATTERN.fullmatch(self.sevis_id):
             found.append("SEVIS ID must be N followed by 10 digits")
-        if not EMAIL_PATTERN.match(self.email):
+        if not EMAIL_PATTERN.fullmatch(self.email):
             found.append("email is not an email address")
         if not self.given_name.strip() and not self.surname.strip():
             found.append("a name is required")
+        found.extend(_control_characters("name", self.given_name, self.surname))
         found.extend(f"US address: {p}" for p in self.us_address.problems())
         return found
 
@@ -167,15 +170,31 @@ class FieldChange:
     new_value: str
 
 
+def changed_fields(
+    before: object, after: object, names: Iterable[str] | None = None
+) -> dict[str, tuple[Any, Any]]:
+    """Each of ``names`` (by default ``before``'s dataclass fields) whose value ``after``
+    holds otherwise: name -> (before's value, after's). A field ``after`` lacks reads None.
+    The one field diff: the portal's History entries and the harness's messages."""
+    if names is None:
+        names = [f.name for f in fields(before)]  # type: ignore[arg-type]
+    return {
+        name: (getattr(before, name), getattr(after, name, None))
+        for name in names
+        if getattr(before, name) != getattr(after, name, None)
+    }
+
+
 def _is_control(ch: str) -> bool:
-    """C0, DEL and C1 (U+0080-U+009F): none belongs in a name, title or address."""
+    """C0, DEL, C1 (U+0080-U+009F) and the bidi embeddings, overrides and isolates (which
+    make a name read differently from what it holds): none belongs in a name or address."""
     code = ord(ch)
-    return code < 32 or 127 <= code <= 159
+    return code < 32 or 127 <= code <= 159 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
 
 
 def _control_characters(what: str, *values: str) -> list[str]:
     if any(_is_control(ch) for value in values for ch in value):
-        return [f"{what} contains control characters"]
+        return [f"{what} contains control or bidi override characters"]
     return []
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import uvicorn
 
+from simulators.common.loopback import LOOPBACK
+
 
 class ServeError(RuntimeError):
     """The app could not be served (it did not start in time, or its thread died)."""
@@ -59,7 +61,7 @@ class ServedApp:
 def serve_in_thread(
     app: Any,
     *,
-    host: str = "127.0.0.1",
+    host: str = LOOPBACK,
     port: int = 0,
     startup_timeout: float = 10.0,
     log_level: str = "warning",

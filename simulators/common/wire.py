@@ -35,6 +35,7 @@ from simulators.common.contract import (
     PortalError,
     PortalInfo,
 )
+from simulators.common.readings import Readings
 
 T = TypeVar("T")
 
@@ -66,6 +67,12 @@ class WireCode(str, Enum):
     METHOD_NOT_ALLOWED = "method-not-allowed"
     NOT_IMPLEMENTED = "not-implemented"  # an optional operation this target does not offer
     INTERNAL_ERROR = "internal-error"
+    # request hygiene and authentication (contract 1.2, "Security")
+    UNAUTHENTICATED = "unauthenticated"  # a channel or control request without its secret
+    BODY_TOO_LARGE = "body-too-large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
+    HOST_NOT_ALLOWED = "host-not-allowed"  # Host is not a loopback name (DNS rebinding)
+    TOO_MANY_REQUESTS = "too-many-requests"
 
 
 WIRE_HTTP_STATUS: dict[WireCode, int] = {
@@ -75,6 +82,11 @@ WIRE_HTTP_STATUS: dict[WireCode, int] = {
     WireCode.METHOD_NOT_ALLOWED: 405,
     WireCode.NOT_IMPLEMENTED: 501,
     WireCode.INTERNAL_ERROR: 500,
+    WireCode.UNAUTHENTICATED: 401,
+    WireCode.BODY_TOO_LARGE: 413,
+    WireCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    WireCode.HOST_NOT_ALLOWED: 421,
+    WireCode.TOO_MANY_REQUESTS: 429,
 }
 
 #: One short title per code: RFC 9457 wants the same title for every occurrence of a type.
@@ -106,6 +118,11 @@ PROBLEM_TITLES: dict[str, str] = {
     WireCode.METHOD_NOT_ALLOWED.value: "Method not allowed on this route",
     WireCode.NOT_IMPLEMENTED.value: "Not implemented by this portal",
     WireCode.INTERNAL_ERROR.value: "Internal error",
+    WireCode.UNAUTHENTICATED.value: "The request lacks its channel's secret",
+    WireCode.BODY_TOO_LARGE.value: "The request body is too large",
+    WireCode.UNSUPPORTED_MEDIA_TYPE.value: "The request body must be application/json",
+    WireCode.HOST_NOT_ALLOWED.value: "The Host header does not name this machine",
+    WireCode.TOO_MANY_REQUESTS.value: "Too many requests",
 }
 
 
@@ -178,6 +195,8 @@ class HarnessInfo:
     clock_control: bool
     capabilities: frozenset[str] = frozenset()
     simulators: SimulatorEndpoints = SimulatorEndpoints()
+    #: Contract 1.2, optional: the portal's readings (docs/readings.md).
+    readings: Readings | None = None
 
     @classmethod
     def from_portal_info(
@@ -189,6 +208,7 @@ class HarnessInfo:
             clock_control=info.clock_control,
             capabilities=frozenset(info.capabilities),
             simulators=simulators or SimulatorEndpoints(),
+            readings=info.readings,
         )
 
     def portal_info(self) -> PortalInfo:
@@ -197,6 +217,7 @@ class HarnessInfo:
             contract_version=self.contract_version,
             clock_control=self.clock_control,
             capabilities=self.capabilities,
+            readings=self.readings,
         )
 
 
@@ -244,9 +265,11 @@ def format_datetime(moment: datetime, path: str = "") -> str:
 
 # --- decoding -------------------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only, matched whole (fullmatch): \d and $ let other digits and a newline in.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]{1,9}))?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 
 
@@ -268,7 +291,7 @@ def parse_datetime(text: object, path: str = "") -> datetime:
     """An RFC 3339 date-time with an offset, as an aware UTC ``datetime``."""
     if not isinstance(text, str):
         raise WireError(path, f"expected a date-time string, got {_json_kind(text)}")
-    match = _DATETIME.match(text)
+    match = _DATETIME.fullmatch(text)
     if not match:
         raise WireError(path, f"expected an RFC 3339 date-time with an offset, got {text!r}")
     day, clock, fraction, offset = match.groups()
@@ -284,7 +307,7 @@ def parse_datetime(text: object, path: str = "") -> datetime:
 def parse_date(text: object, path: str = "") -> date:
     if not isinstance(text, str):
         raise WireError(path, f"expected a date string, got {_json_kind(text)}")
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         raise WireError(path, f"expected a date as YYYY-MM-DD, got {text!r}")
     try:
         return date.fromisoformat(text)

@@ -3,6 +3,8 @@ server on loopback and an in-memory mailer, both ending in the same delivery cod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from simulators.mail.errors import (
     InvalidAddress,
     MailError,
@@ -24,14 +26,30 @@ from simulators.mail.models import (
     normalize_address,
     parse_message,
     query_parameter,
+    read_composed,
 )
 from simulators.mail.service import (
     DeliveryReport,
     InMemoryMailer,
     accept_recipient,
+    deliver_composed,
     deliver_message,
 )
-from simulators.mail.smtp import LOOPBACK, SmtpMailer, SmtpServer
+
+if TYPE_CHECKING:
+    from simulators.mail.smtp import LOOPBACK, SmtpMailer, SmtpServer
+
+_SMTP_NAMES = {"LOOPBACK", "SmtpMailer", "SmtpServer"}
+
+
+def __getattr__(name: str) -> Any:
+    """The SMTP side (aiosmtpd) loads on first use: a run in memory never needs it."""
+    if name in _SMTP_NAMES:
+        from simulators.mail import smtp
+
+        return getattr(smtp, name)
+    raise AttributeError(f"module 'simulators.mail' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
@@ -55,8 +73,10 @@ __all__ = [
     "TemporaryFailure",
     "UnknownMailbox",
     "accept_recipient",
+    "deliver_composed",
     "deliver_message",
     "normalize_address",
     "parse_message",
     "query_parameter",
+    "read_composed",
 ]

@@ -16,11 +16,13 @@ from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from simulators.common.adapter import (
+    LoopbackHostOnly,
     http_exception_problem,
     json_response,
     problem_response,
@@ -140,6 +142,7 @@ def create_app(store: MailStore) -> Starlette:
             Route("/messages/{number:int}", _guarded(one_message), methods=["GET"]),
             Route("/bounces", _guarded(list_bounces), methods=["GET"]),
         ],
+        middleware=[Middleware(LoopbackHostOnly)],
         exception_handlers={HTTPException: http_exception_problem},
     )
 

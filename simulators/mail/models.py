@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from simulators.common.clock import Clock
@@ -105,28 +107,39 @@ class MessageContent:
 def parse_message(raw: bytes) -> MessageContent:
     """Parse raw message bytes; ``MalformedMessage`` if the email package cannot read them."""
     try:
-        message = _parse_bytes(raw)
-        sender_name, sender = _first_address(message, "From")
-        text = _body_text(message, "plain")
-        html = _body_text(message, "html")
-        message_id = str(message["Message-ID"]).strip() if message["Message-ID"] else None
-        subject = str(message["Subject"]) if message["Subject"] is not None else ""
-        to, cc = _addresses(message, "To"), _addresses(message, "Cc")
+        return _content_of(_parse_bytes(raw), raw)
     except Exception as error:
         # The email package is lenient but has known crashes on pathological headers;
         # whatever it raises, the server answers with a refusal instead of dying.
         raise MalformedMessage(f"the message cannot be parsed: {error!r}") from error
+
+
+def read_composed(message: Message) -> MessageContent:
+    """What ``message`` says, read from the object a portal composed (the in-memory
+    mailer's fast path): the record ``parse_message`` makes of its bytes, plain-text and
+    HTML parts alike, without the bytes (``raw`` is empty). ``MalformedMessage`` as there."""
+    try:
+        return _content_of(message, b"")
+    except Exception as error:
+        raise MalformedMessage(f"the message cannot be read: {error!r}") from error
+
+
+def _content_of(message: Message, raw: bytes) -> MessageContent:
+    sender_name, sender = _first_address(message, "From")
+    text = _body_text(message, "plain")
+    html = _body_text(message, "html")
+    message_id = _header(message, "Message-ID")
     links = find_links(text or "")
     if html is not None:
         links += tuple(html_text.unescape(href) for href in _HREF.findall(html))
         links += find_links(html_text.unescape(_HREF.sub("", html)))
     return MessageContent(
-        message_id=message_id,
+        message_id=message_id.strip() if message_id else None,
         sender=sender,
         sender_name=sender_name,
-        to=to,
-        cc=cc,
-        subject=subject,
+        to=_addresses(message, "To"),
+        cc=_addresses(message, "Cc"),
+        subject=_header(message, "Subject") or "",
         text=text or "",
         html=html,
         links=tuple(dict.fromkeys(link for link in links if _URL.fullmatch(link))),
@@ -140,23 +153,45 @@ def _parse_bytes(raw: bytes) -> EmailMessage:
     return message
 
 
+def _header(message: Message, name: str) -> str | None:
+    value = message[name]
+    return None if value is None else _decoded(message, str(value))
+
+
+def _decoded(message: Message, text: str) -> str:
+    """Header text with its RFC 2047 words decoded: parsed bytes (an ``EmailMessage``) come
+    decoded already; a classic ``Message`` holds what the portal set, an encoded subject say."""
+    if isinstance(message, EmailMessage) or "=?" not in text:
+        return text
+    return str(make_header(decode_header(text)))
+
+
 def _addresses(message: Message, header: str) -> tuple[str, ...]:
-    values = [str(value) for value in message.get_all(header, [])]
-    return tuple(address for _, address in getaddresses(values) if address)
+    return tuple(address for _, address in _address_pairs(message, header))
 
 
 def _first_address(message: Message, header: str) -> tuple[str, str]:
-    values = [str(value) for value in message.get_all(header, [])]
-    pairs = [(name, address) for name, address in getaddresses(values) if address]
-    return pairs[0] if pairs else ("", "")
+    pairs = _address_pairs(message, header)
+    return (_decoded(message, pairs[0][0]), pairs[0][1]) if pairs else ("", "")
 
 
-def _body_text(message: EmailMessage, subtype: str) -> str | None:
-    part = message.get_body(preferencelist=(subtype,))
+def _address_pairs(message: Message, header: str) -> tuple[tuple[str, str], ...]:
+    return _parsed_addresses(tuple(str(value) for value in message.get_all(header, [])))
+
+
+@lru_cache(maxsize=4096)
+def _parsed_addresses(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, address) pairs of a header's values, parsed once: a portal sends the same
+    few addresses over and over, and parsing them costs more than filing a message."""
+    return tuple((name, address) for name, address in getaddresses(list(values)) if address)
+
+
+def _body_text(message: Message, subtype: str) -> str | None:
+    part = _body_part(message, subtype)
     if part is None:
         return None
     try:
-        content = part.get_content()
+        content = _part_text(part)
     except (LookupError, UnicodeError):  # an unknown or lying charset
         payload = part.get_payload(decode=True)
         content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
@@ -164,6 +199,29 @@ def _body_text(message: EmailMessage, subtype: str) -> str | None:
         return None
     # SMTP carries CRLF; a body reads the same whichever path delivered it.
     return content.replace("\r\n", "\n")
+
+
+def _part_text(part: Message) -> object:
+    if isinstance(part, EmailMessage):
+        return part.get_content()
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return None
+    return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+
+
+def _body_part(message: Message, subtype: str) -> Message | None:
+    """The ``text/<subtype>`` part a reader shows: ``get_body``'s choice where the message
+    has one (parsed bytes, ``EmailMessage``), else the first such part not attached."""
+    if isinstance(message, EmailMessage):
+        return message.get_body(preferencelist=(subtype,))
+    for part in message.walk():
+        if (
+            part.get_content_type() == f"text/{subtype}"
+            and part.get_content_disposition() != "attachment"
+        ):
+            return part
+    return None
 
 
 @dataclass(frozen=True)
@@ -312,6 +370,7 @@ class MailStore:
         self._generated_ids = 0
         self._filed = 0
         self._deferrals_left: int | None = 0  # None: until cleared
+        self._unfinished: dict[tuple[int, str], str] = {}  # (conversation, recipient): stage
 
     def __repr__(self) -> str:
         with self._changed:
@@ -525,6 +584,23 @@ class MailStore:
 
     def junk(self, address: str) -> tuple[StoredMessage, ...]:
         return self.messages(recipient=address, folder=Folder.JUNK)
+
+    def conversation_started(self, conversation: int, recipient: str, stage: str) -> None:
+        """An SMTP client named ``recipient`` and has not finished its message yet."""
+        with self._changed:
+            self._unfinished[(conversation, normalize_address(recipient))] = stage
+
+    def conversation_finished(self, conversation: int) -> None:
+        with self._changed:
+            for key in [key for key in self._unfinished if key[0] == conversation]:
+                del self._unfinished[key]
+
+    def unfinished_conversations(self, *, recipient: str) -> tuple[str, ...]:
+        """How far each unfinished SMTP conversation to ``recipient`` got: a client that
+        stalled (or hung up) mid-message explains a missing email."""
+        wanted = normalize_address(recipient)
+        with self._changed:
+            return tuple(stage for (_, to), stage in self._unfinished.items() if to == wanted)
 
     def bounces(self, *, recipient: str | None = None) -> tuple[Bounce, ...]:
         wanted = normalize_address(recipient) if recipient is not None else None

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 from email.utils import getaddresses
+from functools import lru_cache
 
 from simulators.common.seams import MailNotSent
 from simulators.mail.errors import (
@@ -21,9 +22,11 @@ from simulators.mail.errors import (
 from simulators.mail.models import (
     Bounce,
     MailStore,
+    MessageContent,
     StoredMessage,
     normalize_address,
     parse_message,
+    read_composed,
 )
 
 
@@ -56,13 +59,31 @@ def deliver_message(
     package cannot read and ``NoRecipientAccepted`` when every recipient bounced; in each
     case nothing is filed.
     """
-    if store.take_temporary_failure():
-        raise TemporaryFailure("mail is deferred for now; try again later")
+    _refuse_while_deferring(store)
     if len(raw) > store.max_message_bytes:
         raise MessageTooLarge(
             f"message of {len(raw)} bytes exceeds the limit of {store.max_message_bytes}"
         )
-    content = parse_message(raw)
+    return _file_everywhere(store, parse_message(raw), envelope_sender, recipients)
+
+
+def deliver_composed(store: MailStore, message: Message) -> DeliveryReport:
+    """``deliver_message`` for a message still in the object its sender composed, to the
+    envelope ``smtplib`` would make of it: read without the byte round trip (which costs
+    more than a fuzz step's every other part), so there is no size to hold to the limit."""
+    _refuse_while_deferring(store)
+    envelope_sender, recipients = envelope_of(message)
+    return _file_everywhere(store, read_composed(message), envelope_sender, recipients)
+
+
+def _refuse_while_deferring(store: MailStore) -> None:
+    if store.take_temporary_failure():
+        raise TemporaryFailure("mail is deferred for now; try again later")
+
+
+def _file_everywhere(
+    store: MailStore, content: MessageContent, envelope_sender: str, recipients: Iterable[str]
+) -> DeliveryReport:
     # One copy per mailbox, however many times (or in whatever case) it is named.
     envelope_recipients = tuple(dict.fromkeys(recipients))
     unique: dict[str, str] = {}
@@ -98,18 +119,25 @@ def deliver_message(
 
 class InMemoryMailer:
     """The in-memory side of the portal -> mail seam: hands the message, as the bytes
-    SMTP would carry, to the same ``deliver_message`` the SMTP server calls."""
+    SMTP would carry, to the same ``deliver_message`` the SMTP server calls. With
+    ``wire=False`` (the fuzzer's worlds) it files the composed message as it is
+    (``deliver_composed``): the same record, multipart or not, without the bytes."""
 
-    def __init__(self, store: MailStore) -> None:
+    def __init__(self, store: MailStore, *, wire: bool = True) -> None:
         self.store = store
+        self.wire = wire
 
     def __repr__(self) -> str:
-        return f"InMemoryMailer({self.store!r})"
+        wire = "" if self.wire else ", wire=False"
+        return f"InMemoryMailer({self.store!r}{wire})"
 
     def send(self, message: Message) -> None:
         """Deliver ``message``; ``MailNotSent`` when the store takes it for no recipient."""
-        envelope_sender, recipients = envelope_of(message)
         try:
+            if not self.wire:
+                deliver_composed(self.store, message)
+                return
+            envelope_sender, recipients = envelope_of(message)
             deliver_message(
                 self.store,
                 envelope_sender=envelope_sender,
@@ -122,11 +150,26 @@ class InMemoryMailer:
 
 def envelope_of(message: Message) -> tuple[str, tuple[str, ...]]:
     """The envelope ``smtplib.send_message`` would use: Sender or From, and To + Cc + Bcc."""
-    sender_values = message.get_all("Sender") or message.get_all("From") or []
-    senders = [address for _, address in getaddresses([str(v) for v in sender_values])]
-    recipient_values = [
-        str(value) for header in ("To", "Cc", "Bcc") for value in message.get_all(header, [])
-    ]
+    return _envelope(
+        tuple((name.lower(), str(value)) for name, value in message.items()
+              if name.lower() in _ADDRESSING)
+    )  # fmt: skip
+
+
+_ADDRESSING = {"sender", "from", "to", "cc", "bcc"}  # the headers an envelope is made of
+
+
+@lru_cache(maxsize=4096)
+def _envelope(headers: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:
+    """The envelope of these addressing headers, worked out once: a portal sends the same
+    few addresses over and over, and parsing them costs more than filing a message."""
+
+    def values(name: str) -> list[str]:
+        return [value for header, value in headers if header == name]
+
+    sender_values = values("sender") or values("from")
+    senders = [address for _, address in getaddresses(sender_values)]
+    recipient_values = values("to") + values("cc") + values("bcc")
     recipients = tuple(address for _, address in getaddresses(recipient_values) if address)
     return (senders[0] if senders else ""), recipients
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from simulators.common.deadline import ConversationDeadline
+from simulators.common.domain import SECURITY_LIMITS
+from simulators.common.loopback import LOOPBACK
 from simulators.common.seams import MailNotSent
 from simulators.mail.errors import MailError
 from simulators.mail.models import MailStore
 from simulators.mail.service import accept_recipient, deliver_message
-
-#: The only interface the simulator listens on: it is a test double, never a relay.
-LOOPBACK = "127.0.0.1"
 
 _log = logging.getLogger(__name__)
 
@@ -39,9 +39,13 @@ class _DeliveryHandler:
         except MailError as refusal:
             return refusal.smtp_reply
         envelope.rcpt_tos.append(address)
+        self._store.conversation_started(
+            id(session), address, "RCPT TO accepted, the message never completed"
+        )
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self._store.conversation_finished(id(session))
         raw = envelope.original_content
         if raw is None:
             content = envelope.content or b""
@@ -183,34 +187,49 @@ class SmtpMailer:
     server's reply when there was one.
     """
 
-    def __init__(self, host: str, port: int, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, host: str, port: int, *, timeout: float = 10.0, deadline: float | None = None
+    ) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
+        #: The whole conversation's bound: a server that trickles a byte at a time never
+        #: trips the per-read ``timeout``, so the socket is shut when this runs out.
+        self.deadline = deadline if deadline is not None else SECURITY_LIMITS.peer_deadline_seconds
 
     def __repr__(self) -> str:
         return f"SmtpMailer({self.host}:{self.port}, timeout={self.timeout})"
 
     def send(self, message: Message) -> None:
+        # local_hostname avoids socket.getfqdn(), a DNS lookup that can stall.
+        connection = smtplib.SMTP(local_hostname="localhost", timeout=self.timeout)
+        deadline = ConversationDeadline(self.deadline, lambda: getattr(connection, "sock", None))
         try:
-            # local_hostname avoids socket.getfqdn(), a DNS lookup that can stall.
-            with smtplib.SMTP(
-                self.host, self.port, local_hostname="localhost", timeout=self.timeout
-            ) as connection:
+            with deadline:
+                connection.connect(self.host, self.port)
                 connection.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
+                connection.quit()
+        except (smtplib.SMTPException, OSError) as error:
+            if deadline.cut:
+                raise MailNotSent(
+                    f"the SMTP conversation with {self.host}:{self.port} took more than "
+                    f"{self.deadline}s"
+                ) from error
+            raise self._not_sent(error) from error
+        finally:
+            connection.close()
+
+    def _not_sent(self, error: Exception) -> MailNotSent:
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
             replies = "; ".join(
                 f"{recipient}: {_reply(code, text)}"
                 for recipient, (code, text) in error.recipients.items()
             )
-            raise MailNotSent(f"every recipient was refused ({replies})") from error
-        except smtplib.SMTPResponseException as error:
-            raise MailNotSent(_reply(error.smtp_code, error.smtp_error)) from error
-        except (smtplib.SMTPException, OSError) as error:
-            # OSError covers refused connections and timeouts (socket.timeout is one).
-            raise MailNotSent(
-                f"no SMTP conversation with {self.host}:{self.port}: {error!r}"
-            ) from error
+            return MailNotSent(f"every recipient was refused ({replies})")
+        if isinstance(error, smtplib.SMTPResponseException):
+            return MailNotSent(_reply(error.smtp_code, error.smtp_error))
+        # OSError covers refused connections and timeouts (socket.timeout is one).
+        return MailNotSent(f"no SMTP conversation with {self.host}:{self.port}: {error!r}")
 
 
 def _reply(code: int, text: bytes | str) -> str:

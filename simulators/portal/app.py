@@ -3,20 +3,33 @@ service method and encodes the answer; every refusal becomes RFC 9457 problem+js
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from simulators.common.adapter import (
+    LoopbackHostOnly,
+    RequestRefused,
+    read_json,
+    require_secret,
+)
 from simulators.common.clock import Clock
 from simulators.common.contract import ContactUpdate, EmployerEdit, EmployerInput, PortalError
+from simulators.common.launch import CONTROL_SECRET_HEADER, SEVIS_SECRET_HEADER, ChannelSecrets
 from simulators.common.seams import Transmission
 from simulators.common.wire import (
     PROBLEM_MEDIA_TYPE,
@@ -37,18 +50,17 @@ from simulators.common.wire import (
     wire_error_problem,
     wire_problem,
 )
+from simulators.portal.errors import RateLimited
+from simulators.portal.service import PortalService
 
 if TYPE_CHECKING:  # the adapter serves any object with the driver's methods
-    from harness.drivers.base import PortalDriver
+    from simulators.common.driver import PortalDriver
 
 log = logging.getLogger(__name__)
 
 JSON_MEDIA_TYPE = "application/json"
 _Handler = Callable[[Request], Awaitable[Response]]
-
-
-class _MalformedBody(Exception):
-    """The body is not JSON at all (as opposed to JSON of the wrong shape)."""
+_T = TypeVar("_T")
 
 
 class SimulatorWiring(Protocol):
@@ -67,6 +79,7 @@ def create_app(
     clock: Clock | None = None,
     simulators: SimulatorEndpoints | None = None,
     wiring: SimulatorWiring | None = None,
+    secrets: ChannelSecrets | None,
 ) -> Starlette:
     """The portal contract over ``service``.
 
@@ -75,72 +88,96 @@ def create_app(
     ``GET /_harness/info`` (the service itself has no reason to know its own wiring).
     ``wiring`` (optional) reports the same and lets ``PUT /_harness/simulators`` change
     it; without it that optional operation answers 501.
-    """
 
-    # Endpoints are ``async def`` calling the synchronous service directly: uvicorn runs
-    # one event loop, so calls never overlap and the service needs no locks.
+    ``secrets`` (required, so that no caller serves an open portal by accident): SEVIS
+    transmissions must carry ``secrets.sevis`` and every /_harness/ request
+    ``secrets.control``; ``None`` checks neither (tests of other things only).
+    """
+    sevis_secret = secrets.sevis if secrets is not None else None
+    control_secret = secrets.control if secrets is not None else None
+
+    # The service is synchronous and talks to slow peers (SMTP, SEVIS): each call runs in a
+    # worker thread, so the event loop never waits on a peer. The reference's calls take
+    # turns without waiting on a peer in their turn (PortalService.call_in_turn); any other
+    # service is called one at a time.
+    in_turn = service.call_in_turn if isinstance(service, PortalService) else _one_at_a_time()
+
+    async def call(operation: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        return await anyio.to_thread.run_sync(
+            functools.partial(in_turn, operation, *args, **kwargs)
+        )
 
     async def receive_transmission(request: Request) -> Response:
         transmission = from_wire(Transmission, await _json(request))
-        service.deliver(transmission)
+        await call(service.deliver, transmission)
         return _ok(TransmissionReceipt(transmission.transmission_id))
 
     async def register(request: Request) -> Response:
         body = from_wire(RegistrationRequest, await _json(request))
-        service.register(body.token, body.sevis_id, body.password)
+        await call(service.register, body.token, body.sevis_id, body.password)
         return _empty()
 
     async def login(request: Request) -> Response:
         body = from_wire(LoginRequest, await _json(request))
-        return _ok(LoginResult(service.login(body.email, body.password)), status=201)
+        return _ok(LoginResult(await call(service.login, body.email, body.password)), status=201)
 
     async def logout(request: Request) -> Response:
-        service.logout(_bearer(request))
+        await call(service.logout, _bearer(request))
         return _empty()
 
     async def request_password_reset(request: Request) -> Response:
         body = from_wire(PasswordResetRequest, await _json(request))
-        service.request_password_reset(body.email)
-        return _empty(status=202)
+        if not isinstance(service, PortalService):
+            await call(service.request_password_reset, body.email)
+            return _empty(status=202)
+        # The reference limits requests per client, and mails after answering (no timing
+        # oracle on who has an account).
+        await call(
+            service.request_password_reset_from, _client(request), body.email, send_mail=False
+        )
+        answer = _empty(status=202)
+        answer.background = BackgroundTask(anyio.to_thread.run_sync, service.send_mail)
+        return answer
 
     async def complete_password_reset(request: Request) -> Response:
         body = from_wire(PasswordResetCompletion, await _json(request))
-        service.complete_password_reset(body.token, body.new_password)
+        await call(service.complete_password_reset, body.token, body.new_password)
         return _empty()
 
     async def attest(request: Request) -> Response:
-        service.attest(_bearer(request))
+        await call(service.attest, _bearer(request))
         return _empty()
 
     async def profile(request: Request) -> Response:
-        return _ok(service.profile(_bearer(request)))
+        return _ok(await call(service.profile, _bearer(request)))
 
     async def update_contact(request: Request) -> Response:
         update = from_wire(ContactUpdate, await _json(request))
-        return _ok(service.update_contact(_bearer(request), update))
+        return _ok(await call(service.update_contact, _bearer(request), update))
 
     async def authorizations(request: Request) -> Response:
-        return _ok(service.authorizations(_bearer(request)))
+        return _ok(await call(service.authorizations, _bearer(request)))
 
     async def unemployment(request: Request) -> Response:
-        return _ok(service.unemployment(_bearer(request)))
+        return _ok(await call(service.unemployment, _bearer(request)))
 
     async def employers(request: Request) -> Response:
-        return _ok(service.employers(_bearer(request)))
+        return _ok(await call(service.employers, _bearer(request)))
 
     async def add_employer(request: Request) -> Response:
         employer = from_wire(EmployerInput, await _json(request))
-        added = service.add_employer(_bearer(request), employer)
+        added = await call(service.add_employer, _bearer(request), employer)
         return _ok(added, status=201, location=f"/me/employers/{added.employer_id}")
 
     async def edit_employer(request: Request) -> Response:
         edit = from_wire(EmployerEdit, await _json(request))
         employer_id = request.path_params["employer_id"]
-        return _ok(service.edit_employer(_bearer(request), employer_id, edit))
+        return _ok(await call(service.edit_employer, _bearer(request), employer_id, edit))
 
     async def delete_employer(request: Request) -> Response:
         confirmed = _query_flag(request, "never_worked_confirmed")
-        service.delete_employer(
+        await call(
+            service.delete_employer,
             _bearer(request),
             request.path_params["employer_id"],
             never_worked_confirmed=confirmed,
@@ -148,7 +185,7 @@ def create_app(
         return _empty()
 
     async def history(request: Request) -> Response:
-        return _ok(service.history(_bearer(request)))
+        return _ok(await call(service.history, _bearer(request)))
 
     async def info(request: Request) -> Response:
         reported = wiring.endpoints if wiring is not None else simulators
@@ -160,7 +197,7 @@ def create_app(
             return _problem(
                 wire_problem(WireCode.NOT_IMPLEMENTED, "this portal cannot be re-pointed")
             )
-        return _ok(wiring.repoint(endpoints))
+        return _ok(await call(wiring.repoint, endpoints))
 
     async def read_clock(request: Request) -> Response:
         if clock is None:
@@ -169,15 +206,17 @@ def create_app(
 
     async def set_clock(request: Request) -> Response:
         setting = from_wire(ClockSetting, await _json(request))
-        service.set_time(setting.now)
+        await call(service.set_time, setting.now)
         return _empty()
 
     async def reset(request: Request) -> Response:
-        service.reset()
+        await call(service.reset)
         return _empty()
 
+    sevis_channel = _Guard(SEVIS_SECRET_HEADER, sevis_secret)
+    control = _Guard(CONTROL_SECRET_HEADER, control_secret)
     routes = [
-        _route("/sevis/transmissions", "POST", receive_transmission),
+        _route("/sevis/transmissions", "POST", receive_transmission, sevis_channel),
         _route("/registrations", "POST", register),
         _route("/sessions", "POST", login),
         _route("/sessions/current", "DELETE", logout),
@@ -195,33 +234,57 @@ def create_app(
         _route("/me/employers/{employer_id:path}", "PATCH", edit_employer),
         _route("/me/employers/{employer_id:path}", "DELETE", delete_employer),
         _route("/me/history", "GET", history),
-        _route("/_harness/info", "GET", info),
-        _route("/_harness/clock", "GET", read_clock),
-        _route("/_harness/clock", "PUT", set_clock),
-        _route("/_harness/reset", "POST", reset),
-        _route("/_harness/simulators", "PUT", point_simulators),
+        _route("/_harness/info", "GET", info, control),
+        _route("/_harness/clock", "GET", read_clock, control),
+        _route("/_harness/clock", "PUT", set_clock, control),
+        _route("/_harness/reset", "POST", reset, control),
+        _route("/_harness/simulators", "PUT", point_simulators, control),
     ]
     return Starlette(
         routes=_merge_methods(routes),
+        middleware=[Middleware(LoopbackHostOnly)],
         exception_handlers={HTTPException: _http_exception, Exception: _unexpected},
     )
+
+
+def _one_at_a_time() -> Callable[..., Any]:
+    lock = threading.Lock()
+
+    def in_turn(operation: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        with lock:
+            return operation(*args, **kwargs)
+
+    return in_turn
 
 
 # --- routing helpers --------------------------------------------------------------------
 
 
-def _route(path: str, method: str, handler: _Handler) -> tuple[str, str, _Handler]:
-    return path, method, handler
+@dataclass(frozen=True)
+class _Guard:
+    """The secret a route's channel needs, in which header (no secret: an open route)."""
+
+    header: str = ""
+    secret: str | None = None
 
 
-def _merge_methods(table: list[tuple[str, str, _Handler]]) -> list[Route]:
+_OPEN = _Guard()
+
+
+def _route(
+    path: str, method: str, handler: _Handler, guard: _Guard = _OPEN
+) -> tuple[str, str, _Handler, _Guard]:
+    return path, method, handler, guard
+
+
+def _merge_methods(table: list[tuple[str, str, _Handler, _Guard]]) -> list[Route]:
     """One Starlette route per path, dispatching on the method, so a wrong method on a
     known path is a 405 (with ``Allow``) rather than a 404."""
     by_path: dict[str, dict[str, _Handler]] = {}
-    for path, method, handler in table:
-        by_path.setdefault(path, {})[method] = handler
+    for path, method, handler, guard in table:
+        by_path.setdefault(path, {})[method] = _guarded(handler, guard)
     return [
-        Route(path, _guarded(_dispatch(handlers)), methods=list(handlers), name=path)
+        Route(path, _dispatch(handlers), methods=list(handlers), name=path)
         for path, handlers in by_path.items()
     ]
 
@@ -233,18 +296,25 @@ def _dispatch(handlers: dict[str, _Handler]) -> _Handler:
     return dispatch
 
 
-def _guarded(handler: _Handler) -> _Handler:
-    """Turn every failure of one call into the problem the contract names."""
+def _guarded(handler: _Handler, guard: _Guard) -> _Handler:
+    """Check the channel's secret first, then turn every failure of one call into the
+    problem the contract names."""
 
     async def guarded(request: Request) -> Response:
         try:
+            require_secret(request, guard.header, guard.secret)
             return await handler(request)
         except PortalError as error:
             return _problem(portal_error_problem(error))
         except WireError as error:
             return _problem(wire_error_problem(error))
-        except _MalformedBody as error:
-            return _problem(wire_problem(WireCode.MALFORMED_REQUEST, str(error)))
+        except RequestRefused as refused:
+            return _problem(refused.problem())
+        except RateLimited as limited:
+            return _problem(
+                wire_problem(WireCode.TOO_MANY_REQUESTS, limited.detail),
+                headers={"retry-after": "60"},
+            )
         except Exception:
             return await _unexpected(request, None)
 
@@ -276,15 +346,12 @@ async def _unexpected(request: Request, exc: Exception | None) -> Response:
 
 
 async def _json(request: Request) -> object:
-    raw = await request.body()
-    if not raw.strip():
-        raise _MalformedBody("the request needs a JSON body")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _MalformedBody(f"the body is not JSON: {error}") from None
-    except RecursionError:
-        raise _MalformedBody("the body is nested too deeply") from None
+    return await read_json(request)
+
+
+def _client(request: Request) -> str:
+    """Who is asking, as far as the reference can tell: the peer's address."""
+    return request.client.host if request.client is not None else ""
 
 
 def _bearer(request: Request) -> str:

@@ -11,8 +11,14 @@ from email.message import Message
 from email.utils import format_datetime, make_msgid
 from typing import TypeVar
 
-from fixtures.notices import LINK_PATHS, REPORTING_REMINDER_TEXT, BodyItem, Notice, NoticeId
 from simulators.common.domain import OptType
+from simulators.common.notices import (
+    LINK_PATHS,
+    REPORTING_REMINDER_TEXT,
+    BodyItem,
+    Notice,
+    NoticeId,
+)
 
 _T = TypeVar("_T")
 

@@ -8,6 +8,9 @@
 
 Every refusal is a PortalError whose ``code`` a client acts on; the subclasses only exist so
 that code reading the reference (and its tests) can tell the two cross-system cases apart.
+
+    RateLimited                                   not a PortalError: a client asked too often
+                                                  (429 too-many-requests on the wire)
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ __all__ = [
     "HTTP_STATUS",
     "ErrorCode",
     "PortalError",
+    "RateLimited",
     "SevisRefusedChange",
     "TransmissionRejected",
 ]
@@ -33,7 +37,7 @@ class TransmissionRejected(PortalError):
 class SevisRefusedChange(PortalError):
     """A student change did not reach SEVIS, so the portal kept nothing of it.
 
-    Student changes reach SEVIS at once (DOMAIN.md); saving one the system of record does not
+    Student changes reach SEVIS at once (docs/domain.md); saving one the system of record does not
     hold would show the student data their DSO never sees. The contract has no code for "the
     system of record is unavailable", so this uses ACTION_NOT_ALLOWED with a detail that says
     what happened and that the student may try again.
@@ -45,3 +49,12 @@ class SevisRefusedChange(PortalError):
             f"SEVIS did not accept the change ({what}): {reason}. "
             "Nothing was saved; try again later.",
         )
+
+
+class RateLimited(Exception):
+    """A client asked for more than the reference allows in a window (SECURITY_LIMITS); the
+    answer is the same whatever the request names, so it tells nothing about accounts."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -1,17 +1,18 @@
 """The portal's outbound wiring on the wire: every student change POSTed to the SEVIS
-simulator's ``/portal/student-changes`` on one keep-alive session with a timeout, and
+simulator's ``/portal/student-changes`` within a total deadline, and
 ``OutboundWiring``, which re-points mail and student changes (PUT /_harness/simulators)."""
 
 from __future__ import annotations
 
-import ipaddress
+import http.client
 import json
 from urllib.parse import urlsplit
 
-import requests
-
 from simulators.common.contract import ErrorCode, PortalError
-from simulators.common.http_client import session_for
+from simulators.common.deadline import ConversationDeadline
+from simulators.common.domain import SECURITY_LIMITS
+from simulators.common.launch import SEVIS_SECRET_HEADER
+from simulators.common.loopback import is_loopback
 from simulators.common.seams import StudentChange
 from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint, to_wire
 from simulators.mail.smtp import SmtpMailer
@@ -36,57 +37,76 @@ class StudentChangeNotAccepted(Exception):
 class HttpStudentChangeSink:
     """A ``StudentChangeSink`` that POSTs each change to ``{sevis_url}/portal/student-changes``.
 
-    A 2xx means SEVIS applied it; anything else raises ``StudentChangeNotAccepted``, which
+    Each carries the SEVIS channel's ``secret`` (when given), which SEVIS checks. A 2xx
+    means SEVIS applied it; anything else raises ``StudentChangeNotAccepted``, which
     the portal turns into "nothing was saved". No call is retried: the portal tells the
     student instead, and SEVIS applies a ``change_id`` once anyway.
+
+    ``timeout`` bounds each read; ``deadline`` the whole conversation (connect, send,
+    status line, headers and body), so a SEVIS that trickles its answer a byte at a time
+    is cut off too (``SecurityLimits.peer_deadline_seconds`` unless given). One connection
+    per change: changes are rare, and calls from several requests may overlap.
     """
 
-    def __init__(self, sevis_url: str, timeout: float = 5.0) -> None:
-        self.sevis_url = sevis_url.rstrip("/")
-        self.url = self.sevis_url + STUDENT_CHANGES_PATH
+    def __init__(
+        self,
+        sevis_url: str,
+        timeout: float = 5.0,
+        *,
+        secret: str | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        self._headers = {"Content-Type": "application/json", "Accept": "application/problem+json"}
+        if secret is not None:
+            self._headers[SEVIS_SECRET_HEADER] = secret
         self.timeout = timeout
-        self._http = session_for(self.sevis_url)
+        self.deadline = deadline if deadline is not None else SECURITY_LIMITS.peer_deadline_seconds
+        self.point_to(sevis_url)
 
     def point_to(self, sevis_url: str) -> None:
-        """Send from now on to ``sevis_url``; connections kept to the old one are dropped."""
+        """Send from now on to ``sevis_url``."""
         self.sevis_url = sevis_url.rstrip("/")
         self.url = self.sevis_url + STUDENT_CHANGES_PATH
-        self._http.close()
-        self._http = session_for(self.sevis_url)
 
     def __repr__(self) -> str:
         return f"HttpStudentChangeSink({self.url!r}, timeout={self.timeout})"
 
     def close(self) -> None:
-        self._http.close()
+        """Nothing is kept open between changes; here for the callers that close sinks."""
 
     def receive_student_change(self, change: StudentChange) -> None:
         body = json.dumps(to_wire(change), ensure_ascii=False).encode("utf-8")
+        parts = urlsplit(self.url)
+        connection_class = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_class(parts.hostname or "", parts.port, timeout=self.timeout)
+        deadline = ConversationDeadline(self.deadline, lambda: connection.sock)
         try:
-            answer = self._http.post(
-                self.url,
-                data=body,
-                headers={"Content-Type": "application/json", "Accept": "application/problem+json"},
-                timeout=(self.timeout, self.timeout),
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            raise StudentChangeNotAccepted(f"SEVIS did not answer within {self.timeout}s") from None
-        except requests.RequestException as error:
+            with deadline:
+                connection.request("POST", parts.path, body=body, headers=self._headers)
+                answer = connection.getresponse()
+                status, text = answer.status, answer.read(SECURITY_LIMITS.max_body_bytes)
+        except (OSError, http.client.HTTPException) as error:
+            if deadline.cut:
+                raise StudentChangeNotAccepted(
+                    f"the conversation with SEVIS took more than {self.deadline}s"
+                ) from None
+            if isinstance(error, TimeoutError):
+                raise StudentChangeNotAccepted(
+                    f"SEVIS did not answer within {self.timeout}s"
+                ) from None
             raise StudentChangeNotAccepted(
                 f"SEVIS could not be reached at {self.url}: {type(error).__name__}"
             ) from None
-        if 200 <= answer.status_code < 300:
+        finally:
+            connection.close()
+        if 200 <= status < 300:
             return
-        code, detail = _problem_of(answer)
+        code, detail = _problem_of(text)
         raise StudentChangeNotAccepted(
-            f"SEVIS answered {answer.status_code} {code}: {detail}".strip(),
-            code=code,
-            status=answer.status_code,
+            f"SEVIS answered {status} {code}: {detail}".strip(), code=code, status=status
         )
-
-
-_LOOPBACK_NAMES = frozenset({"localhost"})
 
 
 class OutboundWiring:
@@ -128,7 +148,7 @@ def endpoint_problems(endpoints: SimulatorEndpoints) -> list[str]:
     if endpoints.smtp is None:
         problems.append("smtp is required")
     else:
-        if not _is_loopback(endpoints.smtp.host):
+        if not is_loopback(endpoints.smtp.host):
             problems.append(f"smtp.host must be a loopback address, not {endpoints.smtp.host!r}")
         if not 1 <= endpoints.smtp.port <= 65535:
             problems.append(f"smtp.port must be 1-65535, not {endpoints.smtp.port}")
@@ -142,7 +162,7 @@ def endpoint_problems(endpoints: SimulatorEndpoints) -> list[str]:
             parts, port = None, None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             problems.append(f"sevis_url must be an http:// URL, not {endpoints.sevis_url!r}")
-        elif not _is_loopback(parts.hostname):
+        elif not is_loopback(parts.hostname):
             problems.append(f"sevis_url must name a loopback host, not {parts.hostname!r}")
         elif port == 0 or parts.query or parts.fragment:
             problems.append(
@@ -151,20 +171,11 @@ def endpoint_problems(endpoints: SimulatorEndpoints) -> list[str]:
     return problems
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
+def _problem_of(text: bytes) -> tuple[str, str]:
     try:
-        return ipaddress.ip_address(host).is_loopback
+        body = json.loads(text)
     except ValueError:
-        return False
-
-
-def _problem_of(answer: requests.Response) -> tuple[str, str]:
-    try:
-        body = answer.json()
-    except ValueError:
-        return "", answer.text[:200]
+        return "", text[:200].decode("utf-8", errors="replace")
     if not isinstance(body, dict):
         return "", ""
     return str(body.get("code") or ""), str(body.get("detail") or "")

@@ -3,7 +3,13 @@ simulator, and the contract served by uvicorn on 127.0.0.1.
 
     SEVP_HARNESS_SMTP_HOST=127.0.0.1 SEVP_HARNESS_SMTP_PORT=2525 \\
     SEVP_HARNESS_SEVIS_URL=http://127.0.0.1:8081 SEVP_HARNESS_PORT=8000 \\
+    SEVP_HARNESS_SEVIS_SECRET=... SEVP_HARNESS_CONTROL_SECRET=... \\
     python -m simulators.portal
+
+Two optional variables give its sessions the limits many real portals have (the sources give
+none, so by default a session lives until logout or a password reset), in whole minutes:
+SEVP_HARNESS_SESSION_IDLE_MINUTES (idle timeout) and SEVP_HARNESS_SESSION_LIFETIME_MINUTES
+(absolute lifetime from the login).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import os
 import socket
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -21,13 +27,19 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 
 from simulators.common.clock import DEFAULT_START, SimulatedClock
+from simulators.common.domain import PortalSettings
 from simulators.common.launch import (
+    ENV_CONTROL_SECRET,
     ENV_PORT,
+    ENV_SEVIS_SECRET,
     ENV_SEVIS_URL,
     ENV_SMTP_HOST,
     ENV_SMTP_PORT,
+    ChannelSecrets,
     launch_environ,
 )
+from simulators.common.loopback import LOOPBACK
+from simulators.common.readings import REFERENCE_READINGS
 from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint
 from simulators.mail.smtp import SmtpMailer
 from simulators.portal.app import create_app
@@ -37,7 +49,8 @@ from simulators.portal.service import PortalService
 
 #: The exit status of a launch with a missing or bad variable (as argparse uses for usage).
 USAGE_EXIT = 2
-LOOPBACK = "127.0.0.1"
+ENV_SESSION_IDLE_MINUTES = "SEVP_HARNESS_SESSION_IDLE_MINUTES"
+ENV_SESSION_LIFETIME_MINUTES = "SEVP_HARNESS_SESSION_LIFETIME_MINUTES"
 
 
 class SettingsError(ValueError):
@@ -49,10 +62,11 @@ class ServerSettings:
     smtp: SmtpEndpoint
     sevis_url: str
     port: int
+    secrets: ChannelSecrets
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ServerSettings:
-        """Read the four variables; every problem is reported at once, not the first only."""
+        """Read the six variables; every problem is reported at once, not the first only."""
         problems: list[str] = []
 
         def need(name: str) -> str:
@@ -65,6 +79,7 @@ class ServerSettings:
         smtp_port = _port(need(ENV_SMTP_PORT), ENV_SMTP_PORT, problems, allow_zero=False)
         sevis_url = need(ENV_SEVIS_URL)
         port = _port(need(ENV_PORT), ENV_PORT, problems, allow_zero=True)
+        sevis_secret, control_secret = need(ENV_SEVIS_SECRET), need(ENV_CONTROL_SECRET)
         if sevis_url:
             parts = urlsplit(sevis_url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -73,10 +88,36 @@ class ServerSettings:
             problems.append(f"{ENV_SMTP_HOST} is not a host name or address: {host!r}")
         if problems:
             raise SettingsError("; ".join(problems))
-        return cls(SmtpEndpoint(host, smtp_port), sevis_url.rstrip("/"), port)
+        secrets = ChannelSecrets(sevis_secret, control_secret)
+        return cls(SmtpEndpoint(host, smtp_port), sevis_url.rstrip("/"), port, secrets)
 
     def as_environ(self) -> dict[str, str]:
-        return launch_environ(SimulatorEndpoints(self.smtp, self.sevis_url), self.port)
+        endpoints = SimulatorEndpoints(self.smtp, self.sevis_url)
+        return launch_environ(endpoints, self.port, self.secrets)
+
+
+def portal_settings_from_environ(environ: Mapping[str, str]) -> PortalSettings:
+    """The reference's settings with the session limits (readings) of their optional
+    variables (unset: no limit)."""
+    problems: list[str] = []
+
+    def minutes(name: str) -> int | None:
+        text = environ.get(name, "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or int(text) == 0:
+            problems.append(f"{name} must be a whole number of minutes (1 or more), not {text!r}")
+            return None
+        return int(text)
+
+    readings = replace(
+        REFERENCE_READINGS,
+        session_idle_timeout_minutes=minutes(ENV_SESSION_IDLE_MINUTES),
+        session_absolute_lifetime_minutes=minutes(ENV_SESSION_LIFETIME_MINUTES),
+    )
+    if problems:
+        raise SettingsError("; ".join(problems))
+    return PortalSettings(readings=readings)
 
 
 def _port(text: str, name: str, problems: list[str], *, allow_zero: bool) -> int:
@@ -124,36 +165,55 @@ def reference_app(
     smtp: SmtpEndpoint,
     sevis_url: str,
     *,
+    secrets: ChannelSecrets | None,
     clock: RestartableClock | None = None,
     options: ReferenceOptions | None = None,
+    portal_settings: PortalSettings | None = None,
     timeout: float = 5.0,
 ) -> Starlette:
     """The reference portal wired to real SMTP and to SEVIS over HTTP, behind the contract.
 
     ``timeout`` bounds each SMTP conversation and each POST to SEVIS. Where both go can
     be changed while it runs (PUT /_harness/simulators); a reset keeps the wiring.
+    ``secrets`` authenticate the SEVIS channel (both ways) and the control API; ``None``
+    serves an open portal, for tests of other things only.
     """
     clock = clock or RestartableClock()
+    sevis_secret = secrets.sevis if secrets is not None else None
     wiring = OutboundWiring(
         SmtpMailer(smtp.host, smtp.port, timeout=timeout),
-        HttpStudentChangeSink(sevis_url, timeout=timeout),
+        HttpStudentChangeSink(sevis_url, timeout=timeout, secret=sevis_secret),
     )
     service = ServedReferencePortal(
-        clock, wiring.mailer, wiring.sink, options=options or ReferenceOptions()
+        clock,
+        wiring.mailer,
+        wiring.sink,
+        portal_settings or PortalSettings(),
+        options=options or ReferenceOptions(),
     )
-    return create_app(service, clock=clock, wiring=wiring)
+    return create_app(service, clock=clock, wiring=wiring, secrets=secrets)
 
 
-def main(environ: Mapping[str, str] | None = None, *, err: TextIO | None = None) -> int:
-    """Serve the reference on 127.0.0.1 until interrupted; 2 for a missing or bad variable."""
+def main(
+    environ: Mapping[str, str] | None = None,
+    *,
+    err: TextIO | None = None,
+    options: ReferenceOptions | None = None,
+) -> int:
+    """Serve the reference on 127.0.0.1 until interrupted; 2 for a missing or bad variable.
+    ``options`` are the reference's own (its hash cost; a benchmark serves it cheap)."""
     err = err or sys.stderr
     try:
-        settings = ServerSettings.from_environ(os.environ if environ is None else environ)
+        environ = os.environ if environ is None else environ
+        settings = ServerSettings.from_environ(environ)
+        portal_settings = portal_settings_from_environ(environ)
     except SettingsError as problem:
         print(f"simulators.portal: cannot start: {problem}", file=err)
         print(
             f"  set {ENV_SMTP_HOST}, {ENV_SMTP_PORT} (the mail simulator), {ENV_SEVIS_URL} "
-            f"(the SEVIS simulator) and {ENV_PORT} (where to listen, 0 for any free port)",
+            f"(the SEVIS simulator), {ENV_PORT} (where to listen, 0 for any free port), "
+            f"{ENV_SEVIS_SECRET} and {ENV_CONTROL_SECRET} (the secrets of the SEVIS channel "
+            "and of the control API)",
             file=err,
         )
         return USAGE_EXIT
@@ -170,7 +230,13 @@ def main(environ: Mapping[str, str] | None = None, *, err: TextIO | None = None)
         print(f"simulators.portal: cannot listen on {LOOPBACK}:{settings.port}: {error}", file=err)
         return 1
     port = sock.getsockname()[1]
-    app = reference_app(settings.smtp, settings.sevis_url)
+    app = reference_app(
+        settings.smtp,
+        settings.sevis_url,
+        secrets=settings.secrets,
+        options=options,
+        portal_settings=portal_settings,
+    )
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
     print(f"SEVP reference portal listening on http://{LOOPBACK}:{port}", flush=True)
     try:
@@ -182,6 +248,8 @@ def main(environ: Mapping[str, str] | None = None, *, err: TextIO | None = None)
 
 __all__ = [
     "ENV_PORT",
+    "ENV_SESSION_IDLE_MINUTES",
+    "ENV_SESSION_LIFETIME_MINUTES",
     "ENV_SEVIS_URL",
     "ENV_SMTP_HOST",
     "ENV_SMTP_PORT",
@@ -190,5 +258,6 @@ __all__ = [
     "ServerSettings",
     "SettingsError",
     "main",
+    "portal_settings_from_environ",
     "reference_app",
 ]

@@ -27,21 +27,26 @@ from datetime import date
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from simulators.common.adapter import (
     MAX_BODY_BYTES,
-    MalformedBody,
+    LoopbackHostOnly,
+    RequestRefused,
     http_exception_problem,
     json_response,
     problem_response,
     query,
     query_datetime,
+    read_body,
     read_json,
+    require_secret,
 )
 from simulators.common.domain import OptType, PerformedBy
+from simulators.common.launch import SEVIS_SECRET_HEADER
 from simulators.common.records import NewStudent
 from simulators.common.seams import StudentChange, StudentChangeSink
 from simulators.common.wire import (
@@ -104,18 +109,27 @@ class DsoAction:
     dso: str = DEFAULT_DSO
 
 
-def create_app(sevis: StudentChangeSink) -> Starlette:
+def create_app(sevis: StudentChangeSink, *, channel_secret: str | None = None) -> Starlette:
     """SEVIS's inbound endpoint over ``sevis``; when ``sevis`` is a whole ``SevisService``
-    (not only something that takes student changes), its read and action endpoints too."""
+    (not only something that takes student changes), its read and action endpoints too.
+
+    With ``channel_secret``, a student change must carry it (the SEVIS channel's secret,
+    header ``SEVP-Channel-Secret``); the hand-driven actions need none (loopback only).
+    """
 
     async def receive_student_change(request: Request) -> Response:
+        require_secret(request, SEVIS_SECRET_HEADER, channel_secret)
         sevis.receive_student_change(from_wire(StudentChange, await read_json(request)))
         return Response(None, 204)
 
     routes = [Route("/portal/student-changes", _guarded(receive_student_change), methods=["POST"])]
     if isinstance(sevis, SevisService):
         routes += _service_routes(sevis)
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_exception_problem})
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(LoopbackHostOnly)],
+        exception_handlers={HTTPException: http_exception_problem},
+    )
 
 
 def _service_routes(sevis: SevisService) -> list[Route]:
@@ -228,8 +242,8 @@ def _guarded(handler: _Handler) -> _Handler:
             return problem_response(problem(status, refusal.code, refusal.detail, title=title))
         except WireError as error:
             return problem_response(wire_error_problem(error))
-        except MalformedBody as error:
-            return problem_response(wire_problem(WireCode.MALFORMED_REQUEST, str(error)))
+        except RequestRefused as refused:
+            return problem_response(refused.problem())
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             return problem_response(
@@ -241,7 +255,7 @@ def _guarded(handler: _Handler) -> _Handler:
 
 async def _optional_json(request: Request) -> object:
     """The JSON body, or ``{}`` when there is none (actions whose members all default)."""
-    if not (await request.body()).strip():
+    if not (await read_body(request)).strip():
         return {}
     return await read_json(request)
 

@@ -16,7 +16,6 @@ from simulators.common.domain import (
     EMAIL_PATTERN,
     PHONE_PATTERN,
     SEVIS_ID_PATTERN,
-    EarlyCompletionReading,
     EducationLevel,
     EmploymentStatus,
     OptStatus,
@@ -24,6 +23,7 @@ from simulators.common.domain import (
     PerformedBy,
     ProgramStatus,
 )
+from simulators.common.readings import REFERENCE_READINGS, Readings
 from simulators.common.records import (
     AuthorizationRecord,
     EmploymentRecord,
@@ -100,11 +100,12 @@ class SevisService:
         transport: PortalTransport | None = None,
         *,
         id_prefix: str | None = None,
-        early_completion_reading: EarlyCompletionReading = EarlyCompletionReading.AUTHORIZED_END,
+        readings: Readings = REFERENCE_READINGS,
     ) -> None:
         self.clock = clock
         self.transport: PortalTransport = transport if transport is not None else NullTransport()
-        self.early_completion_reading = early_completion_reading
+        #: The portal's readings: SEVIS reads FAQ 8's early completion as the portal does.
+        self.readings = readings
         # A random prefix keeps ids unique across SEVIS instances feeding one portal
         # (parallel runs); pass one for repeatable ids.
         self.id_prefix = id_prefix if id_prefix is not None else secrets.token_hex(3).upper()
@@ -115,10 +116,20 @@ class SevisService:
         self._change_rows: list[StudentChangeRow] = []
         self._reset_hidden_for_all = False
         self._reset_hidden: set[str] = set()
-        self.src = SrcDesk(self)
+        self.src = SrcDesk(self, new_ticket_id=lambda: self._new_id("SRC"))
 
     def __repr__(self) -> str:
         return f"SevisService({len(self._students)} students, transport={self.transport!r})"
+
+    def use_readings(self, readings: Readings) -> None:
+        """Read what the sources leave open as the portal does (its declared readings)."""
+        self.readings = readings
+
+    def connect(self, transport: PortalTransport) -> None:
+        """Transmit to the portal through ``transport`` from now on. The portal is built
+        around this SEVIS (it reports student changes here), so the transport to it can
+        only come after: this is the one place it is given."""
+        self.transport = transport
 
     def reset(self) -> None:
         """Forget every record, keeping the clock, transport, prefix and settings."""
@@ -126,7 +137,7 @@ class SevisService:
             self.clock,
             self.transport,
             id_prefix=self.id_prefix,
-            early_completion_reading=self.early_completion_reading,
+            readings=self.readings,
         )
 
     # -- reading -------------------------------------------------------------------
@@ -141,6 +152,10 @@ class SevisService:
         """Every program record of the student, oldest first (copies: edit through SEVIS)."""
         return copy.deepcopy(self._student(sevis_id).programs)
 
+    def program_statuses(self, sevis_id: str) -> list[tuple[str, ProgramStatus]]:
+        """Each program record's id and status, oldest first: a cheap read (no copies)."""
+        return [(p.program_id, p.status) for p in self._student(sevis_id).programs]
+
     def current_program(self, sevis_id: str) -> ProgramOfStudy:
         return copy.deepcopy(self._student(sevis_id).current_program)
 
@@ -151,6 +166,11 @@ class SevisService:
         """Every OPT request of the student, across all program records."""
         student = self._student(sevis_id)
         return [r.to_record() for p in student.programs for r in p.requests]
+
+    def opt_request_statuses(self, sevis_id: str) -> list[tuple[str, OptStatus]]:
+        """Each OPT request's id and status, across all program records: a cheap read."""
+        student = self._student(sevis_id)
+        return [(r.request_id, r.status) for p in student.programs for r in p.requests]
 
     def event_history(self, sevis_id: str) -> list[SevisEvent]:
         return list(self._student(sevis_id).events)
@@ -171,7 +191,7 @@ class SevisService:
         self, new: NewStudent, *, school: str = DEFAULT_SCHOOL, performed_by: str = _DHS
     ) -> str:
         """Create the student record and its first, Active program record."""
-        if not SEVIS_ID_PATTERN.match(new.sevis_id):
+        if not SEVIS_ID_PATTERN.fullmatch(new.sevis_id):
             raise errors.InvalidSevisId(f"{new.sevis_id!r} is not N followed by 10 digits")
         if new.sevis_id in self._students:
             raise errors.DuplicateStudent(f"{new.sevis_id} is already enrolled")
@@ -363,7 +383,7 @@ class SevisService:
         """The DSO corrects the email the portal uses (FAQ 7); reaches the portal with
         the daily sync, or at once with a following Reset Portal Account."""
         student = self._student(sevis_id)
-        if not EMAIL_PATTERN.match(email):
+        if not EMAIL_PATTERN.fullmatch(email):
             raise errors.InvalidInput(f"{email!r} is not an email address")
         if email == student.email:
             raise errors.NoChange(f"{sevis_id} already has email {email}")
@@ -387,7 +407,7 @@ class SevisService:
             problems += [f"US address: {p}" for p in us_address.problems()]
         if mailing_address is not None:
             problems += [f"mailing address: {p}" for p in mailing_address.problems()]
-        if phone is not None and not PHONE_PATTERN.match(phone):
+        if phone is not None and not PHONE_PATTERN.fullmatch(phone):
             problems.append(f"{phone!r} is not a phone number")
         if problems:
             raise errors.InvalidInput("; ".join(problems))
@@ -500,9 +520,13 @@ class SevisService:
         self, sevis_id: str, employment: EmploymentRecord, dso: str
     ) -> EmploymentRecord:
         """The DSO enters a STEM employer from Form I-983; it reaches the portal with the
-        daily sync, i.e. the day after. Needs a live STEM request in the current program."""
+        daily sync, i.e. the day after. Needs a live STEM request in the current program.
+        An employment entered without an id gets a real one: every employment SEVIS transmits
+        carries the id the portal keys it on (the contract's employment_id)."""
         student = self._student(sevis_id)
         program = self._active_program(student)
+        if not employment.employment_id:
+            employment = replace(employment, employment_id=self._new_id("EMP"))
         if program.live_request(OptType.STEM) is None:
             raise errors.NoStemRequest(f"{sevis_id} has no requested, pending or approved STEM OPT")
         problems = employment.problems()
@@ -689,6 +713,12 @@ class SevisService:
     ) -> tuple[FieldChange, ...]:
         existing = program.employment.get(employer.employment_id)
         if kind is StudentChangeKind.EMPLOYER_ADDED:
+            if not program.approved_authorizations():
+                # the portal still shows an older program (a transfer or level change whose
+                # transmission failed): the new record has no OPT to employ anyone under
+                raise errors.ProgramNotActive(
+                    f"program {program.program_id} has no approved OPT to add an employer to"
+                )
             if existing is not None:
                 raise errors.DuplicateEmployment(
                     f"employment {employer.employment_id} already exists"
@@ -826,7 +856,7 @@ class SevisService:
         return self._reset_hidden_for_all or sevis_id in self._reset_hidden
 
     def _portal_access_open(self, student: Student) -> bool:
-        ends = student.current_program.portal_access_ends(self.early_completion_reading)
+        ends = student.current_program.portal_access_ends(self.readings.early_completion)
         return ends is not None and self.clock.now().date() <= ends
 
     def _open_program(
@@ -911,12 +941,12 @@ def _contact_problems(
     email: str, us_address: UsAddress, phone: str, mailing: UsAddress | None
 ) -> list[str]:
     problems = []
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.fullmatch(email):
         problems.append(f"{email!r} is not an email address")
     problems += [f"US address: {p}" for p in us_address.problems()]
     if mailing is not None:
         problems += [f"mailing address: {p}" for p in mailing.problems()]
-    if not PHONE_PATTERN.match(phone):
+    if not PHONE_PATTERN.fullmatch(phone):
         problems.append(f"{phone!r} is not a phone number")
     return problems
 

@@ -3,6 +3,7 @@ fixes the SRC applies in SEVIS (unlock, re-transmit, correct an OPT status)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -102,10 +103,16 @@ class ReportOutcome:
 
 
 class SrcDesk:
-    """Answers reports and works tickets against one SEVIS."""
+    """Answers reports and works tickets against one SEVIS.
 
-    def __init__(self, sevis: SevisService) -> None:
+    Ticket ids come from ``new_ticket_id``, given by whoever owns the id sequence (SEVIS
+    numbers its tickets with its OPT requests and transmissions), not read from its
+    internals.
+    """
+
+    def __init__(self, sevis: SevisService, new_ticket_id: Callable[[], str]) -> None:
         self._sevis = sevis
+        self._new_ticket_id = new_ticket_id
         self._tickets: dict[str, Ticket] = {}
 
     def __repr__(self) -> str:
@@ -124,7 +131,7 @@ class SrcDesk:
         if not any(sevis_id.strip() for sevis_id in report.sevis_ids):
             missing.append(MISSING_SEVIS_IDS)
         malformed = tuple(
-            s for s in report.sevis_ids if s.strip() and not SEVIS_ID_PATTERN.match(s)
+            s for s in report.sevis_ids if s.strip() and not SEVIS_ID_PATTERN.fullmatch(s)
         )
         if missing or malformed:
             asks = list(missing)
@@ -140,7 +147,7 @@ class SrcDesk:
                 malformed_sevis_ids=malformed,
             )
         ticket = Ticket(
-            ticket_id=self._sevis._new_id("SRC"),
+            ticket_id=self._new_ticket_id(),
             opened_at=self._sevis.clock.now(),
             report=report,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from harness.fuzz import REFERENCE, check_bad_input, write_operations
 from harness.fuzz._badinput import BadInputCase, judge
+from harness.fuzz._outcome import raised
 
 
 def test_the_reference_refuses_bad_input_without_a_change_of_state() -> None:
@@ -36,5 +37,5 @@ def test_c1_control_characters_are_refused() -> None:
         ),
     )
     judgement = judge(case, REFERENCE, 1)
-    assert judgement.answers["reference"] == "raised: validation-failed", judgement
+    assert judgement.answers["reference"] == raised("validation-failed"), judgement
     assert not judgement.problems, judgement.problems

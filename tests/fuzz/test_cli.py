@@ -9,6 +9,8 @@ import pytest
 
 from harness.cli import main
 
+BUGGY = "tests.quality.buggy_portals:NotIdempotent"
+
 
 def test_fuzz_prints_a_summary_with_the_seed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -68,3 +70,56 @@ def test_a_short_live_run_against_the_reference_launched_over_http(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "target launched:" in out and "steps run:" in out
+
+
+ONE = (
+    "@core @faq-7 @rule-approval-sends-creation-email\n"
+    "Feature: One\n"
+    "  Scenario: One approval, one email\n"
+    "    Given a student whose post-completion OPT request is pending with USCIS\n"
+    "    And the next transmission to the portal is delivered twice\n"
+    "    When USCIS approves the OPT request\n"
+    '    Then the student receives exactly one "account creation" email\n'
+)
+
+
+def test_replay_verbose_lists_every_step_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feature = tmp_path / "one.feature"
+    feature.write_text(ONE, encoding="utf-8")
+    assert main(["replay", str(feature), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "one.feature:3: Scenario: One approval, one email (passed)" in out
+    for line in (4, 5, 6):
+        assert f"one.feature:{line}  " in out
+    assert 'one.feature:7  Then the student receives exactly one "account creation" email' \
+        "  [passed]" in out  # fmt: skip
+
+
+def test_a_replayed_failure_names_the_feature_file_and_the_step_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feature = tmp_path / "one.feature"
+    feature.write_text(ONE, encoding="utf-8")
+    assert main(["replay", str(feature), "--portal", BUGGY]) == 1
+    out = capsys.readouterr().out
+    assert "one.feature:3: Scenario: One approval, one email (failed)" in out
+    assert " > " in out and "one.feature:7  Then the student receives exactly one" in out
+    assert "expected exactly one 'account creation' email" in out
+    assert "test_replay_" not in out and "<bindings of" not in out  # no temporary module
+    assert "one.feature:4" not in out  # without -v, only the failing step
+
+
+@pytest.mark.parametrize(
+    "portal", ["no.such.module:Portal", "tests.quality.buggy_portals:Nope", "no-colon"]
+)
+def test_a_bad_portal_for_replay_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], portal: str
+) -> None:
+    feature = tmp_path / "one.feature"
+    feature.write_text(ONE, encoding="utf-8")
+    assert main(["replay", str(feature), "--portal", portal]) == 2
+    captured = capsys.readouterr()
+    assert f"--portal {portal}" in captured.err + captured.out
+    assert "Traceback" not in captured.err + captured.out

@@ -66,3 +66,16 @@ def test_model_objects_read_well_in_a_falsifying_example() -> None:
         == 'When the DSO retrieves the deleted employment "Acme" in SEVIS and restores it'
     )
     assert repr(StudentModel()).startswith("StudentModel(no-opt")
+
+
+def test_the_words_come_from_the_step_library() -> None:
+    """Of the step function's several sentences the plain one; format specs dropped."""
+    from harness.fuzz._sentences import library_sentence
+    from harness.steps import clock, student
+
+    assert (
+        library_sentence("then", student.sees_employer) == 'the student sees the employer "{name}"'
+    )
+    assert library_sentence("when", clock.days_pass) == "{days} days pass"  # "{days:d}" there
+    with pytest.raises(LookupError, match="no given sentence in words"):
+        library_sentence("given", student.sees_employer)

@@ -1,5 +1,6 @@
-"""The HTML report as a person sees it: opened in headless Chromium, it shows the rule
-matrix and a failure's evidence. The screenshot is kept as a test artifact."""
+"""The HTML report as a person sees it: opened in headless Chromium, it lists every
+scenario with its steps (the failing one highlighted) and evidence, its filters work, it
+fits 1280 px, and it shows the rule matrix. The screenshot is kept as a test artifact."""
 
 from __future__ import annotations
 
@@ -27,6 +28,33 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+#: Frames the report at 1280 px; once loaded, sets its filters and records what shows.
+PROBE = """<!doctype html><html><body style="margin:0">
+<iframe id="report" src="{page}" style="width:1280px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("report").addEventListener("load", function () {{
+  var doc = this.contentDocument, body = document.body;
+  function shown() {{
+    return Array.prototype.filter.call(
+      doc.querySelectorAll(".scenario"), function (s) {{ return !s.hidden; }}).length;
+  }}
+  function choose(id, value) {{
+    var control = doc.getElementById(id);
+    control.value = value;
+    control.dispatchEvent(new Event("input"));
+  }}
+  choose("filter-result", "failed"); body.dataset.shownFailed = shown();
+  choose("filter-result", ""); choose("filter-rule", "delete-needs-confirmation");
+  body.dataset.shownRule = shown();
+  choose("filter-rule", ""); choose("filter-text", "no scenario says this");
+  body.dataset.shownText = shown();
+  choose("filter-text", ""); body.dataset.shownAll = shown();
+  body.dataset.tooWide = doc.documentElement.scrollWidth > 1280;
+}});
+</script></body></html>
+"""
 
 
 def chromium() -> str:
@@ -67,7 +95,33 @@ def test_the_html_report_shows_the_matrix_and_a_failures_evidence(
     ).stdout
     assert '<table id="matrix">' in dom
     assert "delete-needs-confirmation" in dom and 'class="failed"' in dom
-    assert '<section class="failure">' in dom and "step: When the student deletes" in dom
+    assert dom.count('<details class="scenario"') == 4  # every scenario, not only failures
+    failing = dom.split('data-outcome="failed"', 1)[1].split("</details>", 1)[0]
+    assert '<tr class="step-failed">' in failing and "the student deletes" in failing
+    assert '<li class="ev-sevis">' in failing
+
+    # the filters, as a reader uses them: set in a page that frames the report at 1280 px
+    probe = tmp_path / "probe.html"
+    probe.write_text(PROBE.format(page=page), encoding="utf-8")
+    probed = subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            *profile,
+            "--allow-file-access-from-files",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert 'data-shown-failed="1"' in probed  # result: failed
+    assert 'data-shown-rule="1"' in probed  # rule: delete-needs-confirmation
+    assert 'data-shown-text="0"' in probed  # text matching no scenario
+    assert 'data-shown-all="4"' in probed
+    assert 'data-too-wide="false"' in probed  # no sideways scrolling at 1280 px
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     screenshot = ARTIFACTS / "html-report.png"

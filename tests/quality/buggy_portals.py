@@ -3,15 +3,18 @@ implementation might, so that a test can show the rule's scenarios catch it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from simulators.common.contract import EmployerEdit, EmployerView, ErrorCode, PortalError
 from simulators.common.seams import Transmission
 from simulators.portal import PortalService
 from simulators.portal.models import Account
+from tests.quality.seeded import seeded_bug
 
 
+@seeded_bug(
+    "delete-needs-confirmation", catches="A delete without the never-worked confirmation is refused"
+)
 class DeletesWithoutConfirmation(PortalService):
     """FAQ 2: deletes an employer although the student did not confirm never working there."""
 
@@ -21,6 +24,7 @@ class DeletesWithoutConfirmation(PortalService):
         super().delete_employer(session, employer_id, never_worked_confirmed=True)
 
 
+@seeded_bug("lock-after-failed-logins", catches="Three failed logins lock the account")
 class LockedAccountStillLogsIn(PortalService):
     """FAQ 3: failed logins are never counted, so the account never locks."""
 
@@ -28,6 +32,10 @@ class LockedAccountStillLogsIn(PortalService):
         return None
 
 
+@seeded_bug(
+    "missing-reset-escalated",
+    catches="A missing Reset Portal Account action is escalated with details and resolved",
+)
 class IgnoresResetPortalAccount(PortalService):
     """FAQ 5: the DSO's (or the SRC's) Reset Portal Account reaches the portal and does nothing."""
 
@@ -35,6 +43,10 @@ class IgnoresResetPortalAccount(PortalService):
         return self.backend.accounts.get(transmission.record.sevis_id)
 
 
+@seeded_bug(
+    "stem-pending-edit",
+    catches="The student edits employment after the post-completion end date, STEM still pending",
+)
 class FreezesEmploymentAfterOptEnd(PortalService):
     """FAQ 6: refuses employment edits once the post-completion end date has passed, although
     the STEM extension is pending with USCIS."""
@@ -46,6 +58,10 @@ class FreezesEmploymentAfterOptEnd(PortalService):
         return super().edit_employer(session, employer_id, edit)
 
 
+@seeded_bug(
+    "src-correction-sends-creation-email",
+    catches="An SRC correction to Approved transmits and sends one account creation email",
+)
 class LateApprovalSendsNoEmail(PortalService):
     """FAQ 7: an approval that arrives after the OPT start date (as an SRC correction does)
     creates the account but sends no account creation email."""
@@ -57,6 +73,11 @@ class LateApprovalSendsNoEmail(PortalService):
         super()._send_account_creation(account)
 
 
+@seeded_bug(
+    "approval-sends-creation-email",
+    "notice-once-per-event",
+    catches="The same transmission delivered twice sends one email",
+)
 class NotIdempotent(PortalService):
     """FAQ 7 and 1: a transmission delivered twice is applied twice: two creation emails."""
 
@@ -65,6 +86,10 @@ class NotIdempotent(PortalService):
         super().deliver(transmission)
 
 
+@seeded_bug(
+    "transfer-new-program",
+    catches="A transfer starts a new program record without the previous OPT",
+)
 class KeepsOldProgramAfterTransfer(PortalService):
     """FAQ 8: a new program record never reaches the student's view; the old OPT and
     employers stay visible."""
@@ -76,6 +101,29 @@ class KeepsOldProgramAfterTransfer(PortalService):
         super().deliver(transmission)
 
 
+@seeded_bug(
+    "level-change-new-program",
+    catches="A change of education level starts a new program record without the previous OPT",
+)
+class KeepsOldProgramAfterLevelChange(PortalService):
+    """FAQ 8: a new program record at another education level is taken for a correction of
+    the current one: the old OPT and employers stay visible."""
+
+    def deliver(self, transmission: Transmission) -> None:
+        account = self.backend.accounts.get(transmission.record.sevis_id)
+        if (
+            transmission.kind.value == "program-changed"
+            and account is not None
+            and transmission.record.education_level is not account.program.education_level
+        ):
+            self.backend.applied_transmissions.add(transmission.transmission_id)
+            return
+        super().deliver(transmission)
+
+
+@seeded_bug(
+    "stem-denial-deletes", catches="A STEM denial deletes the STEM OPT in SEVIS and in the portal"
+)
 class KeepsStemAfterDenial(PortalService):
     """FAQ 8: a STEM denial leaves the STEM OPT and its employers in the portal."""
 
@@ -83,6 +131,10 @@ class KeepsStemAfterDenial(PortalService):
         return self.backend.accounts.get(transmission.record.sevis_id)
 
 
+@seeded_bug(
+    "early-completion-six-months",
+    catches="After an early completion the information stays visible for six months",
+)
 class ClosesSoonAfterEarlyCompletion(PortalService):
     """FAQ 8: access ends 30 days after an early completion instead of six months after the
     OPT end date."""
@@ -93,23 +145,3 @@ class ClosesSoonAfterEarlyCompletion(PortalService):
         if completed is not None and self._today() > completed + timedelta(days=30):
             raise PortalError(ErrorCode.ACCESS_CLOSED, "your SEVP Portal access has closed")
         return super().login(email, password)
-
-
-@dataclass(frozen=True)
-class SeededBug:
-    portal: type[PortalService]
-    faq: int
-    rules: tuple[str, ...]  # the rules whose scenarios must catch it
-
-
-SEEDED_BUGS: tuple[SeededBug, ...] = (
-    SeededBug(DeletesWithoutConfirmation, 2, ("delete-needs-confirmation",)),
-    SeededBug(LockedAccountStillLogsIn, 3, ("lock-after-failed-logins",)),
-    SeededBug(IgnoresResetPortalAccount, 5, ("missing-reset-escalated",)),
-    SeededBug(FreezesEmploymentAfterOptEnd, 6, ("stem-pending-edit",)),
-    SeededBug(LateApprovalSendsNoEmail, 7, ("src-correction-sends-creation-email",)),
-    SeededBug(NotIdempotent, 7, ("approval-sends-creation-email",)),
-    SeededBug(KeepsOldProgramAfterTransfer, 8, ("transfer-new-program",)),
-    SeededBug(KeepsStemAfterDenial, 8, ("stem-denial-deletes",)),
-    SeededBug(ClosesSoonAfterEarlyCompletion, 8, ("early-completion-six-months",)),
-)

@@ -1,15 +1,32 @@
-"""The scenarios bite: each seeded-bug portal fails the scenarios of the rule it breaks,
-while the reference passes the very same selection."""
+"""The scenarios bite: each seeded bug fails the scenario declared to catch it, for a reason
+that is a check of the rule (not a crash), while the reference passes the very same selection.
+And every rule outside the future profile has a seeded bug."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, fields
+from functools import cache
+
 import pytest
 
+from harness.catalog import LIMIT_BOUNDS, RULES_BY_ID
+from harness.gherkin import ScenarioSpec, read_scenarios
 from harness.suite import FEATURES_DIR
-from tests.quality.buggy_portals import SEEDED_BUGS, SeededBug
+from simulators.common.domain import Limits
+from tests.quality.bugs_limits import LIMIT_BUGS
+from tests.quality.seeded import SeededBug, all_seeded_bugs
+from tests.quality.table import (
+    DOC,
+    bugs_by_rule,
+    render_markdown,
+    rules_needing_a_bug,
+    scenario_titles_by_rule,
+)
 
 pytest_plugins = ["pytester"]
 
+#: A conftest that plugs one portal class of ``module`` in (kept for other tests' use).
 CONFTEST = """
 import pytest
 from {module} import {name}
@@ -27,32 +44,128 @@ SUITE = f"""
 from pytest_bdd import scenarios
 scenarios({str(FEATURES_DIR)!r})
 """
+#: A conftest that plugs in the seeded bug called ``name`` (or the reference for "").
+BUG_CONFTEST = """
+import pytest
+from tests.quality.seeded import bug_named
+
+pytest_plugins = ["harness.plugin"]
+
+if {name!r}:
+    @pytest.fixture
+    def portal_factory():
+        return bug_named({name!r}).build
+"""
+SEEDED_BUGS = all_seeded_bugs()
+#: Numbers of Limits that no rule of the catalog states as a limit to bite on.
+UNRULED_LIMITS = {"limits.report_change_within_days"}
+#: A failure reason that starts with an exception's name is a crash, not a check.
+_CRASH = re.compile(r"^(?!PortalError)[A-Za-z_.]*(Error|Exception|Exit):")
 
 
-def run_rules(pytester: pytest.Pytester, portal: type, rules: tuple[str, ...]) -> pytest.RunResult:
-    pytester.makeconftest(CONFTEST.format(module=portal.__module__, name=portal.__name__))
+@dataclass(frozen=True)
+class Failure:
+    scenario: str
+    reason: str
+    step: str  # the step that failed, as its evidence names it ("step: Then ...")
+
+
+def run_selection(pytester: pytest.Pytester, bug_name: str, selection: str) -> tuple[int, list]:
+    """Run the scenarios ``selection`` picks against the bug (or the reference for "");
+    the count that passed and the failures with their scenario and reason."""
+    pytester.makeconftest(BUG_CONFTEST.format(name=bug_name))
     pytester.makepyfile(test_suite=SUITE)
-    selection = " or ".join(f"rule-{rule}" for rule in rules)
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-m", selection, "-q")
+    recorded = pytester.inline_run("-p", "no:cacheprovider", "-m", selection, "-q")
+    passed = len(recorded.listoutcomes()[0])
+    failures = []
+    for report in recorded.getfailures():
+        result = dict(report.user_properties).get("sevp-harness-result", {})
+        steps = [line for line in result.get("evidence", []) if line.startswith("step: ")]
+        failures.append(
+            Failure(
+                result.get("scenario", report.nodeid),
+                result.get("reason", ""),
+                steps[-1] if steps else "",
+            )
+        )
+    return passed, failures
 
 
-@pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda bug: f"faq{bug.faq}-{bug.portal.__name__}")
-def test_the_rules_scenarios_catch_the_seeded_bug(
+@cache
+def _scenarios() -> tuple[ScenarioSpec, ...]:
+    return tuple(read_scenarios())
+
+
+def _in_setup(failure: Failure) -> bool:
+    """Whether the failure came from a Given step: the bug broke the way there, and the
+    scenario never reached the behaviour it checks."""
+    spec = next((s for s in _scenarios() if s.name == failure.scenario), None)
+    if spec is None or not failure.step:
+        return False
+    text = failure.step.split(" ", 2)[-1]
+    types = {kind for kind, step in spec.steps if step == text}
+    return types == {"given"}
+
+
+def catches(failures: list[Failure], bug: SeededBug) -> Failure | None:
+    return next((f for f in failures if f.scenario == bug.catches), None)
+
+
+@pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda bug: bug.name)
+def test_the_declared_scenario_catches_the_seeded_bug(
     pytester: pytest.Pytester, bug: SeededBug
 ) -> None:
-    outcome = run_rules(pytester, bug.portal, bug.rules).parseoutcomes()
-    assert outcome.get("failed", 0) >= 1, (
-        f"{bug.portal.__name__} passed every scenario of {bug.rules}"
+    _, failures = run_selection(pytester, bug.name, bug.selection)
+    caught = catches(failures, bug)
+    assert caught is not None, (
+        f"{bug.name} ({bug.what}) passed {bug.catches!r}; failures: {failures}"
+    )
+    assert not _CRASH.match(caught.reason), f"{bug.name} crashed the scenario: {caught.reason}"
+    assert not _in_setup(caught), (
+        f"{bug.name} broke the scenario's setup, not its checks: {caught.step}: {caught.reason}"
     )
 
 
-def test_the_reference_passes_every_rule_the_bugs_break(pytester: pytest.Pytester) -> None:
-    from simulators.portal import PortalService
-
-    rules = tuple(sorted({rule for bug in SEEDED_BUGS for rule in bug.rules}))
-    outcome = run_rules(pytester, PortalService, rules).parseoutcomes()
-    assert outcome.get("failed", 0) == 0 and outcome.get("passed", 0) >= len(rules), outcome
+def test_the_reference_passes_every_selection_the_bugs_run(pytester: pytest.Pytester) -> None:
+    rules = sorted({rule for bug in SEEDED_BUGS for rule in bug.rules})
+    passed, failures = run_selection(pytester, "", " or ".join(f"rule-{r}" for r in rules))
+    assert not failures and passed >= len(rules), failures
 
 
-def test_every_faq_item_with_portal_behaviour_has_a_seeded_bug() -> None:
-    assert {2, 3, 5, 6, 7, 8} <= {bug.faq for bug in SEEDED_BUGS}
+def test_every_rule_outside_the_future_profile_has_a_seeded_bug() -> None:
+    """A new rule without a seeded bug that one of its own scenarios catches fails the build."""
+    by_rule = bugs_by_rule(SEEDED_BUGS)
+    missing = [rule for rule in rules_needing_a_bug() if not by_rule.get(rule)]
+    assert not missing, f"rules without a seeded bug caught by one of their scenarios: {missing}"
+
+
+def test_every_seeded_bug_names_known_rules_and_a_scenario_of_them() -> None:
+    titles = scenario_titles_by_rule()
+    for bug in SEEDED_BUGS:
+        assert set(bug.rules) <= set(RULES_BY_ID), bug
+        assert any(bug.catches in titles.get(rule, ()) for rule in bug.rules), (
+            f"{bug.name}: no scenario {bug.catches!r} carries any of {bug.rules}"
+        )
+
+
+def test_the_seeded_bugs_table_is_current() -> None:
+    assert DOC.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/seeded-bugs.md is stale: run python -m tests.quality.table"
+    )
+
+
+def test_every_limit_is_tried_on_both_sides() -> None:
+    """Each recorded limit names a scenario of its rule under the limit and one at or over
+    it; the off-by bugs of bugs_limits.py show that each side catches its bug."""
+    titles = scenario_titles_by_rule()
+    for bound in LIMIT_BOUNDS:
+        assert bound.limit.split(".")[0] in ("limits", "password_policy", "readings"), bound
+        assert {bound.below, bound.above} <= titles.get(bound.rule_id, frozenset()), bound
+        moved = {bug.catches for bug in LIMIT_BUGS if bug.rules == (bound.rule_id,)}
+        assert {bound.below, bound.above} <= moved, bound
+
+
+def test_every_number_of_limits_is_recorded() -> None:
+    recorded = {b.limit for b in LIMIT_BOUNDS}
+    numbers = {f"limits.{f.name}" for f in fields(Limits)} - UNRULED_LIMITS
+    assert numbers <= recorded, numbers - recorded

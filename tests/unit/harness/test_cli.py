@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -51,7 +52,13 @@ def test_run_prints_the_rule_by_rule_result_for_the_chosen_tag() -> None:
     assert "SEVP Portal conformance: rule by rule" in done.stdout
     assert "delete-needs-confirmation" in done.stdout
     assert "data seed 7" in done.stdout
-    assert "lock-after-failed-logins" in done.stdout  # every rule has a row, run or not
+    # the live view: a line a scenario with the count done, no dots
+    assert re.search(r"^passed +1/4  Accidental employer deletion: ", done.stdout, re.MULTILINE), (
+        done.stdout[:2000]
+    )
+    # the rules the tag selected have rows; the others are counted, not listed
+    assert "lock-after-failed-logins" not in done.stdout
+    assert "other rules not selected (tags, --rule, --name, -k or profiles)" in done.stdout
 
 
 def test_diff_gates_a_release_on_the_rule_by_rule_result(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +70,7 @@ def test_diff_gates_a_release_on_the_rule_by_rule_result(tmp_path, capsys) -> No
     def report(outcome: Outcome) -> str:
         result = ScenarioResult("s.py::t", "F", "S", ("delete-recorded",), (2,), "core", outcome)
         path = tmp_path / f"{outcome.name}.json"
-        path.write_text(json.dumps(build_report(info, [result])))
+        path.write_text(json.dumps(build_report(info, [result]).to_json()))
         return str(path)
 
     good, bad = report(Outcome.PASSED), report(Outcome.FAILED)

@@ -70,9 +70,14 @@ def test_a_profile_selects_scenarios_and_future_is_reported_not_failed(
     project: pytest.Pytester,
 ) -> None:
     run(project, "--harness-profile", "extended").assert_outcomes(skipped=3)
-    future = run(project, "--harness-profile", "future")
-    future.assert_outcomes(failed=1, skipped=2)
-    future.stdout.fnmatch_lines(["*no notification of the student's change reached the DSO*"])
+    future = run(project, "--harness-profile", "core", "--harness-profile", "future")
+    future.assert_outcomes(passed=1, failed=1, skipped=1)  # the future rule is never failed
+    alone = run(project, "--harness-profile", "future", "--harness-matrix", "-rs")
+    alone.assert_outcomes(skipped=3)
+    alone.stdout.fnmatch_lines(
+        ["dso-notified-of-changes *not implemented (future)", "ERROR: no scenario ran*"]
+    )
+    assert alone.ret == 3  # nothing was tested: never "passed", never "failed"
 
 
 def test_an_unknown_rule_tag_is_a_usage_error(project: pytest.Pytester) -> None:
@@ -108,7 +113,21 @@ def test_a_listed_scenario_that_passes_fails_the_run_as_stale(project: pytest.Py
     )
     result = run(project, "--harness-expected-failures", listed)
     result.assert_outcomes(failed=1, xfailed=1, skipped=1)
-    result.stdout.fnmatch_lines(["*XPASS(strict)*expected failure: ticket T-1*"])
+    result.stdout.fnmatch_lines(
+        ["*expected failure now passes: remove entry 'Deletion: Refused without confirmation'*"]
+    )
+    assert "XPASS" not in result.stdout.str()
+
+
+def test_the_matrix_says_expected_failure_and_deselected_entries_are_not_stale(
+    project: pytest.Pytester,
+) -> None:
+    listed = expect(project, "Deletion: Wrongly expects a refusal")
+    result = run(project, "--harness-expected-failures", listed, "--harness-matrix")
+    result.stdout.fnmatch_lines(["delete-recorded *expected failure"])
+    only_other = run(project, "--harness-expected-failures", listed, "-k", "Refused")
+    only_other.assert_outcomes(passed=1)
+    assert only_other.ret == 0
 
 
 def test_a_new_failure_prints_the_entry_to_add(project: pytest.Pytester) -> None:
@@ -156,3 +175,38 @@ def test_parallel_runs_against_one_attached_portal_are_refused(project: pytest.P
     result = run(project, "-n", "2", "--harness-target", "http://127.0.0.1:9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*not supported*--harness-target-cmd*"])
+
+
+def test_a_passed_verdict_never_hides_a_failing_test_beside_the_scenarios(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(test_other="def test_broken():\n    assert False\n")
+    result = run(project, "-k", "Refused or broken")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["PASSED: every scenario that ran passed*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_scenario_no_worker_took_is_not_run_not_unselected() -> None:
+    """The run stopped before a worker took it: the controller learns it from what the
+    workers collected, so the matrix says "not run" for its rule, never "not selected"."""
+    from types import SimpleNamespace
+
+    from harness.plugin import _COLLECTED, _XdistWorkers
+    from harness.results import RuleStatus, rule_matrix
+    from harness.verdict import Outcome, ScenarioResult
+
+    ran = ScenarioResult(
+        "s.py::test_a", "Deletion", "Refused", ("delete-needs-confirmation",), (), "core"
+    )
+    ran.outcome = Outcome.PASSED
+    untaken = ScenarioResult(
+        "s.py::test_b", "Deletion", "Recorded", ("delete-recorded",), (), "core"
+    )
+    results = {ran.nodeid: ran}
+    node = SimpleNamespace(workeroutput={_COLLECTED: [ran.to_dict(), untaken.to_dict()]})
+    _XdistWorkers(results).pytest_testnodedown(node, None)
+    assert results[ran.nodeid].outcome is Outcome.PASSED  # what a worker reported stands
+    assert results[untaken.nodeid].outcome is Outcome.NOT_RUN
+    statuses = {row.rule.rule_id: row.status for row in rule_matrix(list(results.values()))}
+    assert statuses["delete-recorded"] is RuleStatus.NOT_RUN

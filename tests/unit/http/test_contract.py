@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
 from harness.contract import OPENAPI_PATH, load_contract
-from simulators.common import contract, records, seams, wire
+from simulators.common import contract, readings, records, seams, wire
 from simulators.common.contract import CONTRACT_VERSION, HTTP_STATUS, ErrorCode
 from simulators.common.wire import to_wire
 from simulators.portal.app import create_app, routes_of
@@ -52,6 +52,8 @@ SCHEMA_CLASSES: dict[str, type] = {
         wire.SmtpEndpoint,
         wire.SimulatorEndpoints,
         wire.HarnessInfo,
+        readings.NoticeSubjects,
+        readings.Readings,
     )
 }
 
@@ -93,7 +95,7 @@ class _NoService:
 def test_every_route_of_the_app_is_documented_and_every_documented_route_is_served(
     document: dict[str, Any],
 ) -> None:
-    served = routes_of(create_app(_NoService()))  # type: ignore[arg-type]
+    served = routes_of(create_app(_NoService(), secrets=None))  # type: ignore[arg-type]
     documented = _documented_routes(document)
     assert served - documented == set(), "served but not in the contract"
     assert documented - served == set(), "in the contract but not served"
@@ -222,6 +224,7 @@ def test_each_enum_schema_lists_the_enum_values(document: dict[str, Any]) -> Non
         domain.EmploymentStatus,
         domain.TimeType,
         contract.HistoryCategory,
+        contract.HistoryKind,
         seams.TransmissionKind,
         seams.StudentChangeKind,
     ):

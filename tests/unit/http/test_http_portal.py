@@ -126,7 +126,7 @@ class FakePortal:
 def served() -> Iterator[tuple[FakePortal, ServedApp]]:
     fake = FakePortal()
     endpoints = SimulatorEndpoints(SmtpEndpoint("127.0.0.1", 2525), "http://127.0.0.1:9000")
-    app = create_app(fake, clock=SimulatedClock(), simulators=endpoints)  # type: ignore[arg-type]
+    app = create_app(fake, clock=SimulatedClock(), simulators=endpoints, secrets=None)  # type: ignore[arg-type]
     with serve_in_thread(app) as server:
         yield fake, server
 
@@ -325,15 +325,15 @@ def test_exchanges_are_recorded_with_secrets_masked(portal: HttpPortal) -> None:
         assert secret not in evidence
     login, register, reset, profile, refused = portal.exchanges
     assert (login.method, login.status) == ("POST", 201)
-    assert json.loads(login.request_body) == {"email": "ada@example.test", "password": "***"}
-    assert json.loads(login.response_body) == {"session": "***"}
+    assert json.loads(login.request_body) == {"email": "ada@example.test", "password": "****"}
+    assert json.loads(login.response_body) == {"session": "****"}
     assert json.loads(register.request_body) == {
-        "token": "***",
+        "token": "****",
         "sevis_id": "N0001234567",
-        "password": "***",
+        "password": "****",
     }
-    assert json.loads(reset.request_body) == {"token": "***", "new_password": "***"}
-    assert profile.authorization == "Bearer ***"
+    assert json.loads(reset.request_body) == {"token": "****", "new_password": "****"}
+    assert profile.authorization == "Bearer ****"
     assert json.loads(profile.response_body)["email"] == "ada@example.test"  # not a secret
     assert refused.status == 404
     assert all(e.elapsed_ms >= 0 for e in portal.exchanges)
@@ -341,10 +341,10 @@ def test_exchanges_are_recorded_with_secrets_masked(portal: HttpPortal) -> None:
 
 def test_free_text_masking_covers_links_bearer_values_and_json_secrets() -> None:
     assert mask_text("https://p.test/register?token=abc123&x=1") == (
-        "https://p.test/register?token=***&x=1"
+        "https://p.test/register?token=****&x=1"
     )
-    assert mask_text("Authorization: Bearer abc.def") == "Authorization: Bearer ***"
-    assert mask_body(b'<p>{"password": "hunter2"}</p>') == '<p>{"password": "***"}</p>'
+    assert mask_text("Authorization: Bearer abc.def") == "Authorization: Bearer ****"
+    assert mask_body(b'<p>{"password": "hunter2"}</p>') == '<p>{"password": "****"}</p>'
     assert "abc" not in mask_body(b'{"summary": "see /reset-password?token=abc"}')
 
 

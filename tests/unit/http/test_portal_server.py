@@ -18,6 +18,7 @@ from simulators.portal.server import (
     ServerSettings,
     SettingsError,
     main,
+    portal_settings_from_environ,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -26,6 +27,8 @@ GOOD = {
     "SEVP_HARNESS_SMTP_PORT": "2525",
     "SEVP_HARNESS_SEVIS_URL": "http://127.0.0.1:8081/",
     "SEVP_HARNESS_PORT": "0",
+    "SEVP_HARNESS_SEVIS_SECRET": "channel-secret",
+    "SEVP_HARNESS_CONTROL_SECRET": "control-secret",
 }
 
 
@@ -48,6 +51,8 @@ def test_good_variables_are_read() -> None:
         ("SEVP_HARNESS_SMTP_PORT", "smtp", "must be a port number"),
         ("SEVP_HARNESS_SEVIS_URL", "127.0.0.1:8081", "must be an http:// URL"),
         ("SEVP_HARNESS_PORT", "70000", "must be a port number (0-65535)"),
+        ("SEVP_HARNESS_SEVIS_SECRET", "", "SEVP_HARNESS_SEVIS_SECRET is not set"),
+        ("SEVP_HARNESS_CONTROL_SECRET", " ", "SEVP_HARNESS_CONTROL_SECRET is not set"),
     ],
 )
 def test_a_bad_variable_is_named(name: str, value: str, words: str) -> None:
@@ -56,6 +61,29 @@ def test_a_bad_variable_is_named(name: str, value: str, words: str) -> None:
     err = io.StringIO()
     assert main(GOOD | {name: value}, err=err) == 2
     assert words in err.getvalue()
+
+
+def test_session_limits_are_optional_variables_in_minutes() -> None:
+    unset = portal_settings_from_environ(GOOD).readings
+    assert unset.session_idle_timeout_minutes is None
+    assert unset.session_absolute_lifetime_minutes is None
+    readings = portal_settings_from_environ(
+        GOOD
+        | {
+            "SEVP_HARNESS_SESSION_IDLE_MINUTES": "30",
+            "SEVP_HARNESS_SESSION_LIFETIME_MINUTES": "720",
+        }
+    ).readings
+    assert readings.session_idle_timeout_minutes == 30
+    assert readings.session_absolute_lifetime_minutes == 720
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "half an hour", "1.5"])
+def test_a_bad_session_limit_is_named(value: str) -> None:
+    environ = GOOD | {"SEVP_HARNESS_SESSION_IDLE_MINUTES": value}
+    err = io.StringIO()
+    assert main(environ, err=err) == 2
+    assert "SEVP_HARNESS_SESSION_IDLE_MINUTES must be a whole number of minutes" in err.getvalue()
 
 
 def test_the_command_exits_2_without_a_traceback() -> None:

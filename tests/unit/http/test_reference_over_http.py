@@ -65,7 +65,7 @@ def reference() -> Iterator[Reference]:
         clock, mailer, sevis, options=ReferenceOptions(scrypt_cost=TEST_SCRYPT_COST)
     )
     with (
-        serve_in_thread(create_app(service, clock=clock)) as served,
+        serve_in_thread(create_app(service, clock=clock, secrets=None)) as served,
         HttpPortal(served.url, timeout=5.0) as portal,
     ):
         yield Reference(portal, mailer, sevis)

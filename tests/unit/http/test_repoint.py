@@ -27,7 +27,10 @@ ELSEWHERE = {"smtp": {"host": "127.0.0.1", "port": 2626}, "sevis_url": "http://l
 @pytest.fixture
 def portal() -> Iterator[ServedApp]:
     app = reference_app(
-        SmtpEndpoint("127.0.0.1", 2525), "http://127.0.0.1:8081", options=HARNESS_OPTIONS
+        SmtpEndpoint("127.0.0.1", 2525),
+        "http://127.0.0.1:8081",
+        secrets=None,
+        options=HARNESS_OPTIONS,
     )
     with serve_in_thread(app) as served:
         yield served
@@ -76,7 +79,12 @@ def test_bad_input_is_a_problem_and_changes_nothing(
     portal: ServedApp, body: object, status: int, code: str
 ) -> None:
     if body == "not json":
-        answer = requests.put(portal.url + "/_harness/simulators", data=b"{", timeout=TIMEOUT)
+        answer = requests.put(
+            portal.url + "/_harness/simulators",
+            data=b"{",
+            headers={"Content-Type": "application/json"},
+            timeout=TIMEOUT,
+        )
     else:
         answer = put(portal, body)
     assert answer.status_code == status, answer.text
@@ -87,7 +95,7 @@ def test_bad_input_is_a_problem_and_changes_nothing(
 
 def test_a_portal_without_wiring_answers_501_read_as_not_offered() -> None:
     service = PortalService.__new__(PortalService)  # the route answers before any call
-    with serve_in_thread(create_app(service)) as served:
+    with serve_in_thread(create_app(service, secrets=None)) as served:
         answer = put(served, ELSEWHERE)
         assert answer.status_code == 501
         assert answer.json()["code"] == "not-implemented"

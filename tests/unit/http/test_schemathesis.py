@@ -94,7 +94,7 @@ def reference() -> Iterator[Reference]:
     world.request_opt(student, OptType.POST_COMPLETION, pending=True)
     world.approve_by_uscis(student, OptType.POST_COMPLETION)
     world.register(student)
-    app = create_app(world.portal, clock=world.clock)
+    app = create_app(world.portal, clock=world.clock, secrets=None)
     with serve_in_thread(app) as served:
         yield Reference(world, student, served)
 

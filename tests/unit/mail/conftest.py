@@ -8,8 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from fixtures.notices import PORTAL_SENDER
 from simulators.common.clock import SimulatedClock
+from simulators.common.notices import PORTAL_SENDER
 from simulators.mail import MailStore
 
 Compose = Callable[..., EmailMessage]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from fixtures.notices import DEFAULT_CATALOG, PORTAL_SENDER, NoticeId
 from simulators.common.clock import SimulatedClock
+from simulators.common.notices import DEFAULT_CATALOG, PORTAL_SENDER, NoticeId
 from simulators.common.seams import Mailer, MailNotSent
 from simulators.mail import InMemoryMailer, MailStore, MessageTooLarge, TemporaryFailure
 

@@ -28,10 +28,12 @@ def test_the_exported_names_are_the_public_api() -> None:
         "TemporaryFailure",
         "UnknownMailbox",
         "accept_recipient",
+        "deliver_composed",
         "deliver_message",
         "normalize_address",
         "parse_message",
         "query_parameter",
+        "read_composed",
     }
     assert all(hasattr(mail, name) for name in mail.__all__)
 

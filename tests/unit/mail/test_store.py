@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtures.notices import PORTAL_SENDER as PORTAL
 from simulators.common.clock import SimulatedClock
+from simulators.common.notices import PORTAL_SENDER as PORTAL
 from simulators.mail import (
     Bounce,
     Folder,

@@ -13,7 +13,6 @@ from email.message import Message
 
 import pytest
 
-from fixtures.notices import DEFAULT_CATALOG, NoticeId
 from simulators.common.clock import DEFAULT_START, SimulatedClock
 from simulators.common.contract import (  # noqa: F401 - for the tests, through kit
     ContactUpdate,
@@ -29,6 +28,7 @@ from simulators.common.domain import (
     PortalSettings,
     ProgramStatus,
 )
+from simulators.common.notices import DEFAULT_CATALOG, NoticeId
 from simulators.common.records import (
     AuthorizationRecord,
     EmploymentRecord,

@@ -7,9 +7,10 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from fixtures.notices import NoticeId
 from simulators.common.contract import ErrorCode, HistoryCategory, PortalError
-from simulators.common.domain import PasswordPolicy, PortalSettings
+from simulators.common.domain import PasswordRules, PortalSettings
+from simulators.common.notices import NoticeId
+from simulators.common.readings import Readings
 from simulators.common.seams import TransmissionKind
 from simulators.portal import ReferenceOptions
 from simulators.portal.models import PasswordHash
@@ -130,7 +131,7 @@ def test_a_password_containing_the_sevis_id_is_refused(world, kit) -> None:
 
 
 def test_the_policy_is_a_setting(make_world, kit) -> None:
-    world = make_world(settings=PortalSettings(password_policy=PasswordPolicy(min_length=20)))
+    world = make_world(settings=PortalSettings(password_policy=PasswordRules(min_length=20)))
     record = world.approve()
     assert (
         refused(
@@ -214,9 +215,13 @@ def test_two_failed_logins_do_not_lock_and_a_success_resets_the_count(world, kit
 
 def test_the_third_failed_login_locks_and_sends_one_lock_email(world, kit) -> None:
     record = world.registered()
-    for _ in range(5):
+    for _ in range(3):
         assert refused(lambda: world.portal.login(record.email, "Wrong-Password-1!")) is (
             ErrorCode.INVALID_CREDENTIALS
+        )
+    for _ in range(2):  # locked now: a wrong password reads like the right one
+        assert refused(lambda: world.portal.login(record.email, "Wrong-Password-1!")) is (
+            ErrorCode.ACCOUNT_LOCKED
         )
     assert (
         refused(lambda: world.portal.login(record.email, kit.PASSWORD)) is ErrorCode.ACCOUNT_LOCKED
@@ -258,9 +263,7 @@ def test_the_inactivity_lock_counts_from_the_last_login(world, kit) -> None:
 
 
 def test_the_inactivity_lock_ends_sessions_and_may_send_the_lock_email(make_world, kit) -> None:
-    world = make_world(
-        options=ReferenceOptions(scrypt_cost=kit.TEST_SCRYPT_COST, send_inactivity_lock_notice=True)
-    )
+    world = make_world(settings=PortalSettings(readings=Readings(inactivity_lock_emailed=True)))
     record, session = world.logged_in()
     world.advance(days=90)
     assert refused(lambda: world.portal.profile(session)) is ErrorCode.SESSION_INVALID
@@ -281,12 +284,8 @@ def test_an_unknown_session_is_invalid(world, session) -> None:
     assert refused(lambda: world.portal.history(session)) is ErrorCode.SESSION_INVALID
 
 
-def test_an_idle_timeout_is_an_option(make_world, kit) -> None:
-    world = make_world(
-        options=ReferenceOptions(
-            scrypt_cost=kit.TEST_SCRYPT_COST, session_idle_timeout=timedelta(minutes=20)
-        )
-    )
+def test_an_idle_timeout_is_a_reading(make_world, kit) -> None:
+    world = make_world(settings=PortalSettings(readings=Readings(session_idle_timeout_minutes=20)))
     _, session = world.logged_in()
     world.advance(minutes=19)
     world.portal.profile(session)
@@ -298,6 +297,44 @@ def test_without_an_idle_timeout_a_session_lives_on(world) -> None:
     _, session = world.logged_in()
     world.advance(days=30)
     world.portal.profile(session)
+
+
+def test_a_session_lifetime_is_a_reading_and_ends_even_a_busy_session(make_world, kit) -> None:
+    readings = Readings(session_absolute_lifetime_minutes=12 * 60)
+    world = make_world(settings=PortalSettings(readings=readings))
+    record, session = world.logged_in()
+    for _ in range(24):  # used every half hour through the twelfth hour: never idle
+        world.advance(minutes=30)
+        world.portal.profile(session)
+    world.advance(minutes=1)  # twelve hours and a minute after the login
+    with pytest.raises(PortalError) as refusal:
+        world.portal.profile(session)
+    assert refusal.value.code is ErrorCode.SESSION_INVALID
+    assert "lifetime" in refusal.value.detail
+    world.portal.profile(world.session(record))  # a new login starts a new lifetime
+
+
+def test_idle_timeout_and_lifetime_each_end_a_session_on_their_own(make_world, kit) -> None:
+    readings = Readings(session_idle_timeout_minutes=30, session_absolute_lifetime_minutes=720)
+    world = make_world(settings=PortalSettings(readings=readings))
+    record, session = world.logged_in()
+    world.advance(minutes=30)
+    world.portal.profile(session)  # exactly the idle timeout: still alive
+    world.advance(minutes=31)
+    assert refused(lambda: world.portal.profile(session)) is ErrorCode.SESSION_INVALID
+    session = world.session(record)
+    for _ in range(24):  # busy every 29 minutes: the idle timeout never falls
+        world.advance(minutes=29)
+        world.portal.profile(session)
+    world.advance(minutes=29)  # 12 h 5 min after this login
+    assert refused(lambda: world.portal.profile(session)) is ErrorCode.SESSION_INVALID
+
+
+def test_without_a_lifetime_a_busy_session_lives_on(world) -> None:
+    _, session = world.logged_in()
+    for _ in range(10):
+        world.advance(days=3)
+        world.portal.profile(session)
 
 
 # --- password reset (FAQ 3) ---------------------------------------------------------------
@@ -405,11 +442,13 @@ def test_the_last_eight_passwords_cannot_be_reused(world, kit) -> None:
     used = [kit.PASSWORD]
 
     def reset_to(password: str) -> None:
+        world.advance(hours=1)  # past the per-account limit on reset requests
         world.portal.request_password_reset(record.email)
         token = kit.token_in(world.mailer.to(record.email, NoticeId.PASSWORD_RESET)[-1])
         world.portal.complete_password_reset(token, password)
 
     def reuse_code(password: str) -> ErrorCode:
+        world.advance(hours=1)
         world.portal.request_password_reset(record.email)
         token = kit.token_in(world.mailer.to(record.email, NoticeId.PASSWORD_RESET)[-1])
         return refused(lambda: world.portal.complete_password_reset(token, password))
@@ -447,9 +486,7 @@ def test_history_records_account_events_without_secrets(world, kit) -> None:
 def test_a_reset_transmission_for_registered_student_with_configured_link_hours(
     make_world, kit
 ) -> None:
-    world = make_world(
-        options=ReferenceOptions(scrypt_cost=kit.TEST_SCRYPT_COST, account_reset_link_hours=72)
-    )
+    world = make_world(settings=PortalSettings(readings=Readings(account_reset_link_hours=72)))
     record = world.registered()
     world.transmit(TransmissionKind.RESET_PORTAL_ACCOUNT, record)
     token = kit.token_in(world.mailer.to(record.email, NoticeId.ACCOUNT_RESET)[0])

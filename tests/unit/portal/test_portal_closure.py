@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from fixtures.notices import NoticeId
 from simulators.common.contract import ErrorCode, PortalError
 from simulators.common.domain import EarlyCompletionReading, OptType, PortalSettings, ProgramStatus
+from simulators.common.notices import NoticeId
+from simulators.common.readings import Readings
 from simulators.common.seams import TransmissionKind
 
 # OPT_END is 2026-12-31: closure 2027-06-30 (six calendar months), warning 2027-05-31.
@@ -41,12 +42,14 @@ def test_access_is_open_on_the_last_day_and_closed_the_day_after(world, kit) -> 
     assert refused(lambda: world.portal.employers(session)) is ErrorCode.ACCESS_CLOSED
 
 
-def test_a_wrong_password_after_closure_says_only_invalid_credentials(world, kit) -> None:
+def test_after_closure_every_password_gets_the_same_answer(world, kit) -> None:
+    """A closed account is no password oracle: right and wrong passwords read the same."""
     record = world.registered()
     world.until_logging_in_monthly(record, CLOSES_ON)
-    assert refused(lambda: world.portal.login(record.email, "Wrong-Password-1!")) is (
-        ErrorCode.INVALID_CREDENTIALS
-    )
+    for password in ("Wrong-Password-1!", kit.PASSWORD):
+        assert refused(lambda p=password: world.portal.login(record.email, p)) is (
+            ErrorCode.ACCESS_CLOSED
+        )
 
 
 @pytest.mark.parametrize(
@@ -150,7 +153,7 @@ COMPLETED_ON = date(2026, 11, 1)  # 60 days before the authorized end 2026-12-31
 
 
 def completed(make_world, kit, reading: EarlyCompletionReading):  # type: ignore[no-untyped-def]
-    world = make_world(settings=PortalSettings(early_completion_reading=reading))
+    world = make_world(settings=PortalSettings(readings=Readings(early_completion=reading)))
     record = world.registered()
     world.until_logging_in_monthly(record, COMPLETED_ON)
     done = replace(record, program_status=ProgramStatus.COMPLETED, completed_on=COMPLETED_ON)

@@ -8,17 +8,19 @@ from datetime import timedelta
 
 import pytest
 
-from fixtures.notices import NoticeId
 from simulators.common.contract import ErrorCode, HistoryCategory, PortalError
 from simulators.common.domain import (
     EducationLevel,
     EmploymentStatus,
     OptStatus,
     OptType,
+    PortalSettings,
     ProgramStatus,
 )
+from simulators.common.notices import NoticeId
+from simulators.common.readings import Readings
 from simulators.common.seams import TransmissionKind
-from simulators.portal import ReferenceOptions, TransmissionRejected
+from simulators.portal import TransmissionRejected
 
 
 def refused(call) -> ErrorCode:  # type: ignore[no-untyped-def]
@@ -157,9 +159,7 @@ def test_pending_requests_are_not_shown_by_default_but_can_be(make_world, kit) -
     )
     for show, expected in ((False, 1), (True, 2)):
         world = make_world(
-            options=ReferenceOptions(
-                scrypt_cost=kit.TEST_SCRYPT_COST, show_pending_authorizations=show
-            )
+            settings=PortalSettings(readings=Readings(pending_authorizations_shown=show))
         )
         record = kit.student_record(authorizations=(kit.authorization(), pending))
         _, session = world.logged_in(record)
@@ -192,7 +192,7 @@ def test_reset_before_registration_lifts_a_registration_lock(world, kit) -> None
     world.portal.register(world.creation_token(record), record.sevis_id, kit.PASSWORD)
 
 
-def test_reset_after_registration_unlocks_ends_sessions_and_sends_a_reset_link(world, kit) -> None:
+def test_reset_after_registration_ends_sessions_and_only_its_link_reopens(world, kit) -> None:
     record, session = world.logged_in()
     for _ in range(3):
         with pytest.raises(PortalError):
@@ -208,7 +208,9 @@ def test_reset_after_registration_unlocks_ends_sessions_and_sends_a_reset_link(w
         world.mailer.to(record.email, NoticeId.ACCOUNT_CREATION)[-1:]
         == world.mailer.to(record.email, NoticeId.ACCOUNT_CREATION)[:1]
     )  # no new creation email
-    world.portal.login(record.email, kit.PASSWORD)  # unlocked, old password still good
+    assert (  # the old password opens nothing any more: only the emailed link does
+        refused(lambda: world.portal.login(record.email, kit.PASSWORD)) is ErrorCode.ACCOUNT_LOCKED
+    )
     world.portal.complete_password_reset(kit.token_in(reset), kit.OTHER_PASSWORD)
     world.session(record, kit.OTHER_PASSWORD)
 
@@ -306,10 +308,8 @@ def test_an_older_snapshot_does_not_undo_a_newer_change(world, kit) -> None:
     assert world.portal.profile(session).phone == "+1 217 555 0111"
 
 
-def test_stale_snapshots_apply_when_the_option_is_off(make_world, kit) -> None:
-    world = make_world(
-        options=ReferenceOptions(scrypt_cost=kit.TEST_SCRYPT_COST, ignore_stale_snapshots=False)
-    )
+def test_stale_snapshots_apply_when_the_reading_is_off(make_world, kit) -> None:
+    world = make_world(settings=PortalSettings(readings=Readings(stale_snapshots_ignored=False)))
     record, session = world.logged_in()
     old_sync_time = world.clock.now()
     world.advance(hours=2)

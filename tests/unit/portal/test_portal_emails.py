@@ -8,15 +8,16 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from fixtures.notices import (
+from simulators.common.contract import HistoryCategory
+from simulators.common.domain import OptType, PortalSettings
+from simulators.common.notices import (
     DEFAULT_CATALOG,
     LINK_PATHS,
     REPORTING_REMINDER_TEXT,
     BodyItem,
     NoticeId,
 )
-from simulators.common.contract import HistoryCategory
-from simulators.common.domain import OptType, PortalSettings
+from simulators.common.readings import NoticeSubjects, Readings
 from simulators.common.seams import TransmissionKind
 from simulators.mail.models import parse_message
 from simulators.mail.service import wire_bytes
@@ -93,17 +94,17 @@ def test_the_creation_email_names_student_type_reminder_and_link(world, kit) -> 
     assert f"{world.portal.settings.base_url}/register?token={world.creation_token(record)}" in text
 
 
-def test_the_catalog_and_base_url_are_the_services(kit) -> None:
-    catalog = DEFAULT_CATALOG.with_subjects(
-        {"account-locked": "Locked out"}, sender="portal@vendor.example"
+def test_the_readings_subjects_and_sender_and_the_base_url_are_the_services(kit) -> None:
+    readings = Readings(
+        notice_subjects=NoticeSubjects(account_locked="Locked out"),
+        notice_sender="portal@vendor.example",
     )
     mailer, sink = kit.RecordingMailer(), kit.RecordingSink()
     portal = PortalService(
         kit.SimulatedClock(),
         mailer,
         sink,
-        PortalSettings(base_url="https://vendor.example/portal"),
-        catalog,
+        PortalSettings(readings=readings, base_url="https://vendor.example/portal"),
         options=ReferenceOptions(scrypt_cost=kit.TEST_SCRYPT_COST),
     )
     record = kit.student_record()

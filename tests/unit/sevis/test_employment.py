@@ -22,6 +22,7 @@ from simulators.sevis import (
     EventName,
     InvalidInput,
     NoStemRequest,
+    ProgramNotActive,
     SevisService,
     UnknownChangeField,
     UnknownEmployment,
@@ -258,6 +259,21 @@ def test_stem_employer_appears_the_day_after(
         sevis.enter_stem_employer(sevis_id, h.employer("I983-1"), "Dana DSO")
 
 
+def test_a_stem_employer_entered_without_an_id_is_transmitted_with_a_real_one(
+    sevis: SevisService, on_stem: tuple[str, str], portal, clock, h
+) -> None:
+    sevis_id, _ = on_stem
+    portal.clear()
+    first = sevis.enter_stem_employer(sevis_id, h.employer("", "Stem Labs"), "Dana DSO")
+    second = sevis.enter_stem_employer(sevis_id, h.employer("", "Other Labs"), "Dana DSO")
+    assert first.employment_id and second.employment_id
+    assert first.employment_id != second.employment_id
+    clock.advance(timedelta(days=1))
+    [sync] = portal.delivered
+    ids = {e.employment_id for e in sync.record.employers}
+    assert {first.employment_id, second.employment_id} <= ids and "" not in ids
+
+
 def test_stem_employer_needs_a_stem_request(
     sevis: SevisService, on_opt: tuple[str, str], h
 ) -> None:
@@ -303,4 +319,20 @@ def test_dso_edits_are_not_in_the_student_change_list(
 ) -> None:
     sevis_id, _ = on_opt
     sevis.update_contact(sevis_id, "Dana DSO", phone="+1 217 555 0199")
+    assert sevis.student_change_list() == []
+
+
+def test_an_employer_added_after_a_transfer_is_refused_and_kept_off_the_new_record(
+    sevis: SevisService, on_opt: tuple[str, str], h
+) -> None:
+    """The portal may still show the old program (the transfer's transmission failed); an
+    employer the student adds there has no OPT to belong to on the new record. Found by the
+    fuzzer: it reached the portal later on the new program, breaking transfer-new-program."""
+    sevis_id, _ = on_opt
+    sevis.transfer(sevis_id, "Another University", "dso@example.edu")
+    with pytest.raises(ProgramNotActive):
+        sevis.receive_student_change(
+            change(sevis, "C-1", sevis_id, StudentChangeKind.EMPLOYER_ADDED, h.employer("P-1"))
+        )
+    assert sevis.snapshot(sevis_id).employers == ()
     assert sevis.student_change_list() == []

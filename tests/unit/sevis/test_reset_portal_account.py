@@ -9,6 +9,7 @@ import pytest
 
 from simulators.common.clock import SimulatedClock
 from simulators.common.domain import EarlyCompletionReading, OptType
+from simulators.common.readings import Readings
 from simulators.common.seams import TransmissionKind
 from simulators.sevis import EventName, ResetNotOffered, SevisService
 
@@ -58,7 +59,7 @@ def test_early_completion_reading_is_a_setting(
     make_student, h, reading: EarlyCompletionReading, offered_on_2027_01_15: bool
 ) -> None:
     clock = SimulatedClock()
-    sevis = SevisService(clock, early_completion_reading=reading)
+    sevis = SevisService(clock, readings=Readings(early_completion=reading))
     sevis_id = sevis.enroll_student(make_student())
     h.approve(sevis, sevis.request_opt(sevis_id, OptType.POST_COMPLETION, h.OPT_START, h.OPT_END))
     sevis.complete_record(sevis_id, date(2026, 6, 30), dso="Dana DSO")

@@ -57,6 +57,12 @@ class Misbehave:
         if self.how == "hang":
             await asyncio.sleep(10)
             return
+        if self.how == "echo-password":
+            await self._echo_password(receive, send)
+            return
+        if self.how == "echo-password-on-refusal":
+            await self._echo_password_on_refusal(scope, receive, send)
+            return
         status, media, body = {
             "500": (500, "text/plain", b"Internal Server Error"),
             "html": (200, "text/html", b"<html><body>Welcome to our portal</body></html>"),
@@ -69,6 +75,60 @@ class Misbehave:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+    async def _echo_password_on_refusal(self, scope: Any, receive: Any, send: Any) -> None:
+        """The reference's answer, except that a refusal's detail echoes the password."""
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        sent = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def replay() -> Any:
+            return sent.pop() if sent else {"type": "http.disconnect"}
+
+        answer: list[dict[str, Any]] = []
+
+        async def keep(message: dict[str, Any]) -> None:
+            answer.append(message)
+
+        await self.app(scope, replay, keep)
+        if answer[0]["status"] < 400:
+            for message in answer:
+                await send(message)
+            return
+        password = json.loads(body or b"{}").get("password", "")
+        problem = json.loads(b"".join(m.get("body", b"") for m in answer[1:]))
+        problem["detail"] = f"the email or password {password} is wrong"
+        payload = json.dumps(problem).encode()
+        headers = [(b"content-type", b"application/problem+json")]
+        await send(
+            {"type": "http.response.start", "status": answer[0]["status"], "headers": headers}
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+    @staticmethod
+    async def _echo_password(receive: Any, send: Any) -> None:
+        """A refusal whose detail echoes the password typed, in red (terminal escapes)."""
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        password = json.loads(body or b"{}").get("password", "")
+        detail = f"\x1b[31mthe email or password {password} is wrong\x1b[0m\x1b]0;pwned\x07"
+        problem = {"type": "about:blank", "code": "invalid-credentials", "detail": detail}
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [(b"content-type", b"application/problem+json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": json.dumps(problem).encode()})
 
 
 class DroppingMailer:
@@ -132,7 +192,7 @@ def serve_portal() -> Iterator[Callable[..., Portal]]:
         )
         if not clock_control:
             service.info = _without_clock_control(service.info)  # type: ignore[method-assign]
-        app: Asgi = create_app(service, clock=clock, simulators=endpoints)
+        app: Asgi = create_app(service, clock=clock, simulators=endpoints, secrets=None)
         if info_override is not None:
             app = _InfoOverride(app, info_override)
         if misbehave is not None:

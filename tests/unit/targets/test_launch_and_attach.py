@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from harness.targets import HttpSettings, PreflightError, launch
+from harness.verdict import EXIT_ERROR
 
 pytest_plugins = ["pytester"]
 
@@ -46,6 +47,20 @@ def test_the_reference_launched_from_its_command_passes(
     assert _gone(int(pidfile.read_text())), "the launched portal outlived the session"
 
 
+def test_the_reference_launched_with_a_30_minute_idle_timeout_passes_the_clock_moving_rules(
+    run_suite: Any, importable: None
+) -> None:
+    """Its sessions end after 30 idle minutes; the scenarios that move the clock by days
+    log the student in again (issue 17), so they pass over the wire as in memory."""
+    command = f"env SEVP_HARNESS_SESSION_IDLE_MINUTES=30 {sys.executable} -m simulators.portal"
+    rules = ("stem-pending-edit", "unemployment-counter", "dso-restores-employer")
+    run = run_suite("--harness-target-cmd", command, "-m", " or ".join(f"rule-{r}" for r in rules))
+    outcomes = run.result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes.get("passed", 0) >= 3, outcomes
+    evidence = [line for r in run.results for line in r["evidence"]]
+    assert any("logs in again" in line for line in evidence)
+
+
 def test_a_command_that_dies_is_a_preflight_error_with_its_stderr(
     run_suite: Any, importable: None
 ) -> None:
@@ -53,8 +68,8 @@ def test_a_command_that_dies_is_a_preflight_error_with_its_stderr(
         f"{sys.executable} -c \"import sys; sys.stderr.write('boom: no database\\n'); sys.exit(3)\""
     )
     run = run_suite("--harness-target-cmd", command, "-m", "faq-2")
-    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
-    text = run.result.stderr.str()
+    assert run.result.ret == EXIT_ERROR
+    text = run.result.stdout.str() + run.result.stderr.str()
     assert "exited with status 3 before answering" in text
     assert "boom: no database" in text
     assert "Traceback" not in text
@@ -66,8 +81,8 @@ def test_the_reference_without_its_variables_says_which_are_missing(
     # The harness sets every variable; here a wrapper empties one to show the message.
     command = f"env SEVP_HARNESS_SEVIS_URL= {sys.executable} -m simulators.portal"
     run = run_suite("--harness-target-cmd", command, "-m", "faq-2")
-    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
-    text = run.result.stderr.str()
+    assert run.result.ret == EXIT_ERROR
+    text = run.result.stdout.str() + run.result.stderr.str()
     assert "exited with status 2" in text
     assert "SEVP_HARNESS_SEVIS_URL is not set" in text
 

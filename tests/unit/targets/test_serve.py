@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 10.0
 _LINE = re.compile(r"^\s+(portal|SMTP|SEVIS|mail viewer)\s+(\S+)")
+_SECRET = re.compile(r"(SEVP-Control-Secret|SEVP-Channel-Secret): ([A-Za-z0-9_-]+)")
 
 
 @dataclass
@@ -40,6 +41,16 @@ class Serve:
     process: subprocess.Popen[str]
     endpoints: dict[str, str]
     banner: str
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        """The secrets serve printed, by header name."""
+        return dict(_SECRET.findall(self.banner))
+
+    @property
+    def control(self) -> dict[str, str]:
+        """The header a hand-driven control request sends."""
+        return {"SEVP-Control-Secret": self.secrets["SEVP-Control-Secret"]}
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
@@ -107,7 +118,8 @@ def test_serve_prints_where_each_part_listens(served: Serve) -> None:
     assert all("127.0.0.1" in where for where in served.endpoints.values())
     portal = served.endpoints["portal"]
     assert f"portal-harness run --target {portal}" in served.banner
-    info = requests.get(portal + "/_harness/info", timeout=5).json()
+    assert requests.get(portal + "/_harness/info", timeout=5).status_code == 401
+    info = requests.get(portal + "/_harness/info", headers=served.control, timeout=5).json()
     assert info["simulators"]["sevis_url"] == served.endpoints["SEVIS"]
     smtp = info["simulators"]["smtp"]
     assert f"{smtp['host']}:{smtp['port']}" == served.endpoints["SMTP"]
@@ -119,11 +131,19 @@ def test_a_suite_attached_to_serve_passes_and_leaves_it_as_it_was(
     served: Serve, run_suite: Any
 ) -> None:
     portal = served.endpoints["portal"]
-    before = requests.get(portal + "/_harness/info", timeout=5).json()["simulators"]
-    run = run_suite("--harness-target", portal, "-m", "faq-2")
+    info = portal + "/_harness/info"
+    before = requests.get(info, headers=served.control, timeout=5).json()["simulators"]
+    run = run_suite(
+        "--harness-target",
+        portal,
+        f"--harness-sevis-secret={served.secrets['SEVP-Channel-Secret']}",
+        f"--harness-control-secret={served.secrets['SEVP-Control-Secret']}",
+        "-m",
+        "faq-2",
+    )
     run.result.assert_outcomes(passed=4)
     assert all(r["outcome"] == "passed" for r in run.results)
-    after = requests.get(portal + "/_harness/info", timeout=5).json()["simulators"]
+    after = requests.get(info, headers=served.control, timeout=5).json()["simulators"]
     assert after == before, "the portal was not pointed back at serve's simulators"
 
 
