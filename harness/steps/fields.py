@@ -11,7 +11,12 @@ from typing import Any
 from pytest_bdd import parsers, then, when
 
 from harness.world import ScenarioFailure, StudentActor, World
-from simulators.common.contract import ContactUpdate, EmployerEdit, EmployerInput
+from simulators.common.contract import (
+    EMPLOYER_ENTRY_FIELDS,
+    ContactUpdate,
+    EmployerEdit,
+    EmployerInput,
+)
 from simulators.common.domain import TimeType
 from simulators.common.records import EmploymentRecord, changed_fields
 
@@ -182,7 +187,7 @@ def add_employer_every_field(world: World, name: str) -> EmployerInput:
 
 
 def _differences(entered: EmployerInput, held: object) -> dict[str, tuple[Any, Any]]:
-    return changed_fields(entered, held, vars(entered))
+    return changed_fields(entered, held, EMPLOYER_ENTRY_FIELDS)
 
 
 @then(parsers.parse('the student sees the employer "{name}" as entered'))

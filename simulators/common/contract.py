@@ -5,7 +5,7 @@ steps read them, so an in-memory run and a run over HTTP look the same to a scen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum
 
@@ -169,6 +169,16 @@ class EmployerInput:
     supervisor_last_name: str = ""
     supervisor_email: str = ""
     supervisor_phone: str = ""
+
+
+#: The fields a student enters on an employer; the record SEVIS keeps and the view the
+#: portal shows carry the same names, with the portal's id and the OPT type beside them.
+EMPLOYER_ENTRY_FIELDS = tuple(f.name for f in fields(EmployerInput))
+
+
+def entered_employer_fields(employer: object) -> dict[str, object]:
+    """The entered fields of an employer, read from its input, record or view."""
+    return {name: getattr(employer, name) for name in EMPLOYER_ENTRY_FIELDS}
 
 
 @dataclass(frozen=True)

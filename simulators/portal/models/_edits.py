@@ -11,6 +11,7 @@ from simulators.common.contract import (
     ErrorCode,
     PortalError,
     StudentProfile,
+    entered_employer_fields,
 )
 from simulators.common.domain import PHONE_PATTERN
 from simulators.common.readings import Readings
@@ -70,20 +71,7 @@ def employer_to_add(
             ErrorCode.ACTION_NOT_ALLOWED,
             "STEM OPT employers are entered by your DSO from Form I-983",
         )
-    record = EmploymentRecord(
-        employment_id=employer_id,
-        employer_name=employer.employer_name,
-        address=employer.address,
-        start_date=employer.start_date,
-        job_title=employer.job_title,
-        time_type=employer.time_type,
-        end_date=employer.end_date,
-        ein=employer.ein,
-        supervisor_first_name=employer.supervisor_first_name,
-        supervisor_last_name=employer.supervisor_last_name,
-        supervisor_email=employer.supervisor_email,
-        supervisor_phone=employer.supervisor_phone,
-    )
+    record = EmploymentRecord(employment_id=employer_id, **entered_employer_fields(employer))  # type: ignore[arg-type]
     _refuse_problems(record)
     covering = _covering_or_refuse(program, record)
     return replace(record, opt_type=covering.opt_type)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from simulators.common.contract import AuthorizationView, EmployerView, UnemploymentView
+from simulators.common.contract import (
+    AuthorizationView,
+    EmployerView,
+    UnemploymentView,
+    entered_employer_fields,
+)
 from simulators.common.domain import OptType, PortalSettings
 from simulators.common.records import AuthorizationRecord, EmploymentRecord
 from simulators.portal.models._accounts import ProgramData
@@ -20,18 +25,8 @@ def authorization_view(auth: AuthorizationRecord) -> AuthorizationView:
 def employer_view(employer: EmploymentRecord) -> EmployerView:
     return EmployerView(
         employer_id=employer.employment_id,
-        employer_name=employer.employer_name,
-        address=employer.address,
-        start_date=employer.start_date,
-        job_title=employer.job_title,
-        time_type=employer.time_type,
-        end_date=employer.end_date,
-        ein=employer.ein,
-        supervisor_first_name=employer.supervisor_first_name,
-        supervisor_last_name=employer.supervisor_last_name,
-        supervisor_email=employer.supervisor_email,
-        supervisor_phone=employer.supervisor_phone,
         opt_type=employer.opt_type,
+        **entered_employer_fields(employer),  # type: ignore[arg-type]
     )
 
 
