@@ -22,8 +22,9 @@ from harness.fuzz._machine import run_step
 from harness.fuzz._observe import Observer, differences
 from harness.fuzz._sentences import PlayedStep
 from simulators.common.clock import Clock, SimulatedClock
-from simulators.common.seams import Mailer, StudentChangeSink
+from simulators.common.seams import Mailer, MailNotSent, StudentChangeSink
 from simulators.mail import InMemoryMailer, MailStore
+from simulators.mail.service import least_size, wire_bytes
 
 Compose = Callable[[str, str, int], Message]
 _LINK = "https://portal.example.gov/register?token=Zx9-q_{number}"
@@ -134,3 +135,31 @@ def test_a_multipart_notice_reaches_the_fuzzers_mailbox_with_its_links() -> None
             assert notice.link_parameter("token", path="/register")
     assert seen["multipart"].emails  # the fuzzer sees the notices ...
     assert differences(seen["multipart"], seen["ref"]) == []  # ... as the reference's
+
+
+@pytest.mark.parametrize("compose", [_plain, _classic_multipart, _modern_multipart])
+def test_the_least_size_is_a_close_lower_bound_of_the_bytes(compose: Compose) -> None:
+    """Below the bytes by what serialising adds (boundaries, line ends, MIME-Version), a
+    few hundred bytes whatever the size: the limit is held to within that."""
+    message = compose("Ana Ruiz <ana@uni.example.edu>", "dso@uni.example.edu", 7)
+    on_the_wire = len(wire_bytes(message))
+    assert on_the_wire - 300 <= least_size(message) <= on_the_wire
+
+
+@pytest.mark.parametrize("body_chars", [300, 3_000])
+def test_the_fast_path_holds_the_size_limit_as_the_wire_does(body_chars: int) -> None:
+    """A message over the store's limit is refused on both paths and filed on neither;
+    one under it is filed on both."""
+    outcomes = []
+    for wire in (True, False):
+        store = MailStore(SimulatedClock(), max_message_bytes=2_000)
+        store.create_mailbox("ana@uni.example.edu")
+        message = _plain("ana@uni.example.edu", "", 1)
+        message.set_payload("x" * body_chars, "utf-8")
+        try:
+            InMemoryMailer(store, wire=wire).send(message)
+            outcomes.append(("sent", len(store.messages())))
+        except MailNotSent as refusal:
+            outcomes.append((str(refusal).split()[0], len(store.messages())))
+    assert outcomes[0] == outcomes[1], outcomes
+    assert outcomes[0] == (("sent", 1) if body_chars < 2_000 else ("552", 0))
