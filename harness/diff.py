@@ -34,8 +34,13 @@ class ReportDiff:
         return GATE_FAILED if self.regressed else EXIT_PASSED
 
 
+#: A rule fails whether or not an expected-failures entry names it: an entry added since
+#: the earlier run hides nothing from the gate.
+_FAILING = (RuleStatus.FAILED, RuleStatus.EXPECTED_FAILURE)
+
+
 def _ran(status: RuleStatus | None) -> bool:
-    return status in (RuleStatus.PASSED, RuleStatus.FAILED)
+    return status is RuleStatus.PASSED or status in _FAILING
 
 
 def incomplete(label: str, report: Report) -> str | None:
@@ -70,10 +75,12 @@ def diff_reports(before: Report, after: Report) -> ReportDiff:
             f"only the later: {', '.join(sorted(only_after)) or '-'}"
         )
     old, new = before.statuses(), after.statuses()
-    failed, passed = RuleStatus.FAILED, RuleStatus.PASSED
+    passed = RuleStatus.PASSED
     return ReportDiff(
-        newly_failing=tuple(r for r, s in new.items() if s is failed and old.get(r) is not failed),
-        newly_passing=tuple(r for r, s in new.items() if s is passed and old.get(r) is failed),
+        newly_failing=tuple(
+            r for r, s in new.items() if s in _FAILING and old.get(r) not in _FAILING
+        ),
+        newly_passing=tuple(r for r, s in new.items() if s is passed and old.get(r) in _FAILING),
         vanished=tuple(r for r, s in old.items() if _ran(s) and not _ran(new.get(r))),
         appeared=tuple(r for r, s in new.items() if _ran(s) and not _ran(old.get(r))),
         not_comparable=tuple(problems),

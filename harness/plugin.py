@@ -181,7 +181,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_RunLoop(config.stash[_STATE]), "harness-run-loop")
     _stop_on_signals(config)
     if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistWorkers(config.stash[_RESULTS]), "harness-xdist")
+        config.pluginmanager.register(
+            _XdistWorkers(config.stash[_RESULTS], config.stash[_STATE]), "harness-xdist"
+        )
     attached = config.getoption("--harness-target") or config.getini("harness_target")
     if attached and getattr(config.option, "numprocesses", None):
         raise pytest.UsageError(
@@ -213,8 +215,9 @@ class _XdistWorkers:
     a scenario never handed to a worker (the run stopped first) is "not run" in every
     output, not missing from them (which reads as "not selected")."""
 
-    def __init__(self, results: dict[str, ScenarioResult]) -> None:
+    def __init__(self, results: dict[str, ScenarioResult], state: RunState) -> None:
         self.results = results
+        self.state = state
 
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput["harness_seed"] = _run_seed(node.config)
@@ -225,6 +228,8 @@ class _XdistWorkers:
             output[_COLLECTED] = [result.to_dict() for result in self.results.values()]
 
     def pytest_testnodedown(self, node: Any, error: object) -> None:
+        if error is not None:  # the worker crashed: what it ran last has no result
+            self.state.stop_with_error(f"a test process (xdist worker) crashed: {error}")
         collected = getattr(node, "workeroutput", {}).get(_COLLECTED, [])
         for data in collected:
             if data["nodeid"] not in self.results:
@@ -322,9 +327,11 @@ class _RunLoop:
         try:
             return (yield)
         except KeyboardInterrupt as stop:
-            # pytest's and xdist's Interrupted (subclasses) stop on session.shouldstop
-            if type(stop) is not KeyboardInterrupt and self.state.error:
-                return True  # stopped by an infrastructure error: not an interruption
+            # pytest's and xdist's Interrupted (subclasses) stop on session.shouldstop: an
+            # infrastructure error, or -x/--maxfail/--stepwise after a failure; the verdict
+            # weighs the scenarios. Only a plain KeyboardInterrupt is Ctrl-C.
+            if type(stop) is not KeyboardInterrupt:
+                return True
             self.state.interrupt(signal.SIGINT)  # no-op when a signal handler said which
             raise
         finally:
@@ -373,11 +380,12 @@ def _report_not_run(session: pytest.Session, state: RunState) -> None:
         return
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker reports only the scenarios the controller gave it
-    why = (
-        f"interrupted by {signal_name(state.interrupted_by)}"
-        if state.interrupted_by is not None
-        else "the run stopped on an error (see the verdict)"
-    )
+    if state.interrupted_by is not None:
+        why = f"interrupted by {signal_name(state.interrupted_by)}"
+    elif state.error:
+        why = "the run stopped on an error (see the verdict)"
+    else:  # -x, --maxfail or --stepwise: pytest says why
+        why = f"the run stopped early ({session.shouldstop})"
     for item in session.items:
         result = item.stash.get(_SCENARIO, None)
         if result is None or result.outcome is not Outcome.NOT_RUN or item.stash.get(_DONE, False):

@@ -189,7 +189,8 @@ def signal_name(signum: int) -> str:
 
 def decide(results: Iterable[ScenarioResult], state: RunState) -> RunVerdict:
     """The run's verdict from its scenarios and what stopped it, in this order of weight:
-    interrupted, error, failed, nothing ran (error), passed."""
+    interrupted, error, failed, a scenario that never finished (error), nothing ran
+    (error), passed."""
     results = list(results)
     ran = sum(1 for r in results if r.outcome in RAN)
     not_run = len(results) - ran
@@ -209,6 +210,14 @@ def decide(results: Iterable[ScenarioResult], state: RunState) -> RunVerdict:
         rules = sorted({rule for r in failed for rule in r.rules})
         return verdict(
             Verdict.FAILED, f"{len(failed)} scenarios failed (rules: {', '.join(rules)})"
+        )
+    unfinished = [r for r in results if r.outcome is Outcome.NOT_RUN]
+    if unfinished:  # nothing stopped the run, yet these never finished: never "passed"
+        first = unfinished[0]
+        return verdict(
+            Verdict.ERROR,
+            f"{len(unfinished)} scenarios never finished "
+            f"(first: {first.scenario}: {first.reason or 'no result came back'})",
         )
     if not ran:
         return verdict(

@@ -9,7 +9,6 @@ from typing import Any
 
 from harness.evidence import neutralise
 from harness.reports.model import Report, ReportedRule, ReportedScenario
-from harness.results import RuleStatus
 from harness.verdict import Outcome, StepStatus
 
 REPORT_FILES = {"json": "report.json", "html": "report.html", "markdown": "summary.md"}
@@ -65,7 +64,7 @@ def render_markdown(report: Report) -> str:
     for rule in rules:
         faq = _source_ids(rule)
         lines.append(
-            f"| `{rule.rule_id}` | {faq} | {rule.profile} | {_rule_result(rule, report)} "
+            f"| `{rule.rule_id}` | {faq} | {rule.profile} | {rule.status.value} "
             f"| {len(rule.scenarios)} |"
         )
     if not_selected:
@@ -174,7 +173,7 @@ def render_html(report: Report) -> str:
         rows.append(
             f'<tr class="{css}"><td><code>{esc(rule.rule_id)}</code></td><td>{esc(_source_ids(rule))}</td>'
             f"<td>{esc(rule.profile)}</td><td>{esc(rule.statement)}</td>"
-            f"<td>{esc(_rule_result(rule, report))}</td><td>{len(rule.scenarios)}</td></tr>"
+            f"<td>{esc(rule.status.value)}</td><td>{len(rule.scenarios)}</td></tr>"
         )
     scenarios = report.scenarios
     outcomes = sorted({s.result.outcome.value for s in scenarios})
@@ -267,15 +266,6 @@ def _selected_rules(report: Report) -> tuple[list[ReportedRule], int]:
     """The rules the run selected, and how many others it did not."""
     selected = report.selected_rules()
     return selected, len(report.rules) - len(selected)
-
-
-def _rule_result(rule: ReportedRule, report: Report) -> str:
-    """A rule's status, saying "expected failure" when it passed only as one."""
-    if rule.status is RuleStatus.PASSED:
-        outcomes = {s.result.nodeid: s.result.outcome for s in report.scenarios}
-        if any(outcomes.get(nodeid) is Outcome.EXPECTED_FAILURE for nodeid in rule.scenarios):
-            return "expected failure"
-    return rule.status.value
 
 
 def _source_ids(rule: ReportedRule) -> str:

@@ -169,3 +169,20 @@ def test_every_number_of_limits_is_recorded() -> None:
     recorded = {b.limit for b in LIMIT_BOUNDS}
     numbers = {f"limits.{f.name}" for f in fields(Limits)} - UNRULED_LIMITS
     assert numbers <= recorded, numbers - recorded
+
+
+@pytest.mark.parametrize(
+    "stop", [("-p", "no:cacheprovider", "-x"), ("--stepwise",)], ids=["-x", "--stepwise"]
+)
+def test_stopping_at_the_first_failure_is_failed_not_interrupted(
+    pytester: pytest.Pytester, stop: tuple[str, ...]
+) -> None:
+    """pytest's own early stop after a failure is the failure's verdict (exit 1), not an
+    interruption by a signal (exit 130) that ``diff`` would refuse."""
+    pytester.makeconftest(BUG_CONFTEST.format(name="DeletesWithoutConfirmation"))
+    pytester.makepyfile(test_suite=SUITE)
+    outcome = pytester.runpytest_inprocess("-m", "faq-2", *stop)  # --stepwise needs the cache
+    text = outcome.stdout.str()
+    assert outcome.ret == 1, text
+    assert "FAILED: 1 scenarios failed (rules: delete-needs-confirmation)" in text
+    assert "INTERRUPTED" not in text and "SIGINT" not in text

@@ -194,7 +194,7 @@ def test_a_scenario_no_worker_took_is_not_run_not_unselected() -> None:
 
     from harness.plugin import _COLLECTED, _XdistWorkers
     from harness.results import RuleStatus, rule_matrix
-    from harness.verdict import Outcome, ScenarioResult
+    from harness.verdict import Outcome, RunState, ScenarioResult
 
     ran = ScenarioResult(
         "s.py::test_a", "Deletion", "Refused", ("delete-needs-confirmation",), (), "core"
@@ -205,7 +205,7 @@ def test_a_scenario_no_worker_took_is_not_run_not_unselected() -> None:
     )
     results = {ran.nodeid: ran}
     node = SimpleNamespace(workeroutput={_COLLECTED: [ran.to_dict(), untaken.to_dict()]})
-    _XdistWorkers(results).pytest_testnodedown(node, None)
+    _XdistWorkers(results, RunState()).pytest_testnodedown(node, None)
     assert results[ran.nodeid].outcome is Outcome.PASSED  # what a worker reported stands
     assert results[untaken.nodeid].outcome is Outcome.NOT_RUN
     statuses = {row.rule.rule_id: row.status for row in rule_matrix(list(results.values()))}

@@ -139,6 +139,24 @@ def test_the_diff_gates_on_new_failures_and_vanished_rules() -> None:
     assert back.newly_passing == ("delete-needs-confirmation",) and not back.regressed
 
 
+def test_an_expected_failure_is_failing_to_the_gate_and_never_newly_passing() -> None:
+    """An entry in the expected-failures file hides no regression from ``diff``, and a
+    rule that failed before and now fails as expected has not started to pass."""
+    passing = result("x", "delete-needs-confirmation", Outcome.PASSED)
+    failing = result("x", "delete-needs-confirmation", Outcome.FAILED)
+    expected = result("x", "delete-needs-confirmation", Outcome.EXPECTED_FAILURE)
+    good, hidden = build_report(INFO, [PASSED, passing]), build_report(INFO, [PASSED, expected])
+    assert {r.rule_id: r.status.value for r in hidden.rules}["delete-needs-confirmation"] == (
+        "expected failure"
+    )
+    regressed = diff_reports(good, hidden)
+    assert regressed.newly_failing == ("delete-needs-confirmation",) and regressed.exit_code == 1
+    listed = diff_reports(build_report(INFO, [PASSED, failing]), hidden)
+    assert listed.newly_passing == () and listed.newly_failing == () and not listed.regressed
+    matrix = render_matrix(rule_matrix([PASSED, expected]))
+    assert "rules: 1 passed, 1 expected failure," in matrix  # not counted as passed
+
+
 def test_the_diff_refuses_incomplete_runs_and_different_selections() -> None:
     good = build_report(INFO, [PASSED])
     stopped = RunState()
@@ -160,9 +178,14 @@ def test_the_verdict_is_passed_only_when_scenarios_ran_and_none_failed() -> None
     assert decide([PASSED, FAILED], RunState()).verdict is Verdict.FAILED
     nothing = decide([result("a", "delete-recorded", Outcome.NOT_APPLICABLE)], RunState())
     assert nothing.verdict is Verdict.ERROR and nothing.exit_code == 3
-    assert result("b", "delete-recorded", Outcome.PASSED).outcome is Outcome.PASSED
     fresh = ScenarioResult("n", "f", "s", ("delete-recorded",), (2,), "core")
     assert fresh.outcome is Outcome.NOT_RUN  # passed only after its last step passed
+    # nothing stopped the run, yet a scenario never finished (a crashed test process):
+    # an error, never "passed"
+    unfinished = decide([PASSED, fresh], RunState())
+    assert unfinished.verdict is Verdict.ERROR and unfinished.exit_code == 3
+    assert "1 scenarios never finished" in unfinished.reason
+    assert decide([FAILED, fresh], RunState()).verdict is Verdict.FAILED  # -x after a failure
     interrupted = RunState()
     interrupted.interrupt(15)
     stopped = decide([PASSED, FAILED], interrupted)
