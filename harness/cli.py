@@ -216,7 +216,7 @@ def _add_selection_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--last-failed",
         action="store_true",
-        help="only the scenarios that failed in the previous run reported in --report-dir",
+        help="only the scenarios that failed, erred or did not finish in the previous run in --report-dir",
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.catalog import FAQ_ITEMS, PROFILES, RULES, RULES_BY_ID
-from harness.verdict import Outcome
+from harness.verdict import Outcome, Verdict
 
 #: Tags a scenario may carry: its rules, its FAQ items, its profile.
 CATALOG_TAGS = (
@@ -144,8 +144,14 @@ def explain_empty(selection: Selection, candidates: Sequence[Candidate]) -> str:
     return "\n".join(lines)
 
 
+#: What --last-failed runs again: every scenario the previous run did not see pass.
+_RERUN = frozenset({Outcome.FAILED, Outcome.ERROR, Outcome.NOT_RUN})
+
+
 def failed_last_time(report_dir: Path) -> frozenset[tuple[str, str]]:
-    """The scenarios (feature, title) that failed in the run reported in ``report_dir``."""
+    """The scenarios (feature, title) that failed, erred or never finished in the run
+    reported in ``report_dir``; empty only after a run that passed (any other run with
+    nothing to take again is an error: it was not a passed run)."""
     from harness.reports import ReportError, load_report
     from harness.reports.writers import REPORT_FILES
 
@@ -159,11 +165,17 @@ def failed_last_time(report_dir: Path) -> frozenset[tuple[str, str]]:
         report = load_report(path)
     except ReportError as error:
         raise SelectionError(f"--last-failed: {error}") from None
-    return frozenset(
+    again = frozenset(
         (s.result.feature, s.result.scenario)
         for s in report.scenarios
-        if s.result.outcome is Outcome.FAILED
+        if s.result.outcome in _RERUN
     )
+    if not again and report.verdict.verdict is not Verdict.PASSED:
+        raise SelectionError(
+            f"--last-failed: the previous run in {report_dir} did not pass and left no "
+            f"scenario to run again ({report.verdict.headline()}); run the suite whole"
+        )
+    return again
 
 
 def listing(rows: Iterable[tuple[Candidate, str]]) -> str:
@@ -225,7 +237,7 @@ def add_options(group: pytest.OptionGroup) -> None:
     group.addoption(
         "--harness-last-failed",
         action="store_true",
-        help="only the scenarios that failed in the run reported in --harness-report-dir",
+        help="only the scenarios that failed, erred or did not finish in the run in --harness-report-dir",
     )
 
 

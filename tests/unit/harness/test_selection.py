@@ -102,9 +102,9 @@ def test_selection_kinds_combine_and_an_unknown_tag_is_refused_first() -> None:
         select(Selection(names=("nothing",), tags=("wip",)), [a, b])
 
 
-def _write_report(folder: Path, failed: bool) -> None:
+def _write_report(folder: Path, failed: bool, outcome: Outcome | None = None) -> None:
     info = RunInfo("reference", "1.0.0", "memory", 1, "t0", "t1", ("core",))
-    outcome = Outcome.FAILED if failed else Outcome.PASSED
+    outcome = outcome or (Outcome.FAILED if failed else Outcome.PASSED)
     result = ScenarioResult(
         "x::t", DELETION, NEVER_WORKED, ("delete-needs-confirmation",), (2,), "core", outcome
     )
@@ -118,6 +118,26 @@ def test_last_failed_takes_the_failures_of_the_previous_run(
     _write_report(tmp_path, failed=True)
     rows = listed(capsys, "--last-failed", "--report-dir", str(tmp_path))
     assert rows == [f"delete-needs-confirmation  |  {DELETION}  |  {NEVER_WORKED}"]
+
+
+@pytest.mark.parametrize("outcome", [Outcome.ERROR, Outcome.NOT_RUN])
+def test_last_failed_takes_what_erred_or_never_finished(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], outcome: Outcome
+) -> None:
+    """A run that could not test (the portal died, the preflight failed) is not a clean
+    one: what it did not see pass runs again."""
+    _write_report(tmp_path, failed=False, outcome=outcome)
+    rows = listed(capsys, "--last-failed", "--report-dir", str(tmp_path))
+    assert rows == [f"delete-needs-confirmation  |  {DELETION}  |  {NEVER_WORKED}"]
+
+
+def test_last_failed_after_a_run_that_tested_nothing_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_report(tmp_path, failed=False, outcome=Outcome.NOT_APPLICABLE)
+    assert main(["run", "--last-failed", "--report-dir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "did not pass" in error and "ERROR: no scenario ran" in error
 
 
 def test_last_failed_after_a_clean_run_or_without_one(
