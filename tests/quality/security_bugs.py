@@ -182,23 +182,17 @@ def takes_any_host(app: Any, secrets: ChannelSecrets) -> Any:
 
 @dataclass(frozen=True)
 class SeededSecurityBug:
+    """A bug of the served portal (the in-process ones are registered with @seeded_bug)."""
+
     rules: tuple[str, ...]  # the security rules whose scenarios must catch it
-    portal: type[PortalService] | None = None  # an in-process bug
-    wire_bug: str = ""  # a bug of the served portal: a function here wrapping its ASGI app
-    what: str = ""  # for a wire bug: what the served portal does wrong, in words
+    wire_bug: str  # a function here wrapping the served portal's ASGI app
+    what: str  # what the served portal does wrong, in words
 
     @property
     def name(self) -> str:
-        return self.portal.__name__ if self.portal else self.wire_bug
+        return self.wire_bug
 
 
-IN_PROCESS_BUGS: tuple[SeededSecurityBug, ...] = (
-    SeededSecurityBug(("locked-account-no-oracle",), LockedAccountIsAPasswordOracle),
-    SeededSecurityBug(("reset-retires-old-password",), ResetKeepsTheOldPassword),
-    SeededSecurityBug(("lock-ends-sessions",), LockKeepsSessions),
-    SeededSecurityBug(("reset-requests-limited",), UnlimitedResetRequests),
-    SeededSecurityBug(("poisoned-transmission-refused",), StoresUnrepresentableDates),
-)
 WIRE_BUGS: tuple[SeededSecurityBug, ...] = (
     SeededSecurityBug(
         ("sevis-channel-authenticated",),
@@ -231,7 +225,6 @@ WIRE_BUGS: tuple[SeededSecurityBug, ...] = (
 WIRE_ONLY_RULES: frozenset[str] = frozenset(rule for bug in WIRE_BUGS for rule in bug.rules)
 
 __all__ = [
-    "IN_PROCESS_BUGS",
     "WIRE_BUGS",
     "WIRE_ONLY_RULES",
     "AcceptsWithoutSecret",

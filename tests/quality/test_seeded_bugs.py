@@ -4,17 +4,15 @@ And every rule outside the future profile has a seeded bug."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
-from functools import cache
+from dataclasses import fields
 
 import pytest
 
 from harness.catalog import LIMIT_BOUNDS, RULES_BY_ID
-from harness.gherkin import ScenarioSpec, read_scenarios
-from harness.suite import FEATURES_DIR
 from simulators.common.domain import Limits
 from tests.quality.bugs_limits import LIMIT_BUGS
+from tests.quality.catching import SUITE, Failure, wrong_reason
+from tests.quality.catching import run_selection as run_with
 from tests.quality.seeded import SeededBug, all_seeded_bugs
 from tests.quality.table import (
     DOC,
@@ -40,10 +38,6 @@ def portal_factory():
         return {name}(clock, mailer, sevis, options=HARNESS_OPTIONS)
     return build
 """
-SUITE = f"""
-from pytest_bdd import scenarios
-scenarios({str(FEATURES_DIR)!r})
-"""
 #: A conftest that plugs in the seeded bug called ``name`` (or the reference for "").
 BUG_CONFTEST = """
 import pytest
@@ -59,52 +53,11 @@ if {name!r}:
 SEEDED_BUGS = all_seeded_bugs()
 #: Numbers of Limits that no rule of the catalog states as a limit to bite on.
 UNRULED_LIMITS = {"limits.report_change_within_days"}
-#: A failure reason that starts with an exception's name is a crash, not a check.
-_CRASH = re.compile(r"^(?!PortalError)[A-Za-z_.]*(Error|Exception|Exit):")
-
-
-@dataclass(frozen=True)
-class Failure:
-    scenario: str
-    reason: str
-    step: str  # the step that failed, as its evidence names it ("step: Then ...")
 
 
 def run_selection(pytester: pytest.Pytester, bug_name: str, selection: str) -> tuple[int, list]:
-    """Run the scenarios ``selection`` picks against the bug (or the reference for "");
-    the count that passed and the failures with their scenario and reason."""
-    pytester.makeconftest(BUG_CONFTEST.format(name=bug_name))
-    pytester.makepyfile(test_suite=SUITE)
-    recorded = pytester.inline_run("-p", "no:cacheprovider", "-m", selection, "-q")
-    passed = len(recorded.listoutcomes()[0])
-    failures = []
-    for report in recorded.getfailures():
-        result = dict(report.user_properties).get("sevp-harness-result", {})
-        steps = [line for line in result.get("evidence", []) if line.startswith("step: ")]
-        failures.append(
-            Failure(
-                result.get("scenario", report.nodeid),
-                result.get("reason", ""),
-                steps[-1] if steps else "",
-            )
-        )
-    return passed, failures
-
-
-@cache
-def _scenarios() -> tuple[ScenarioSpec, ...]:
-    return tuple(read_scenarios())
-
-
-def _in_setup(failure: Failure) -> bool:
-    """Whether the failure came from a Given step: the bug broke the way there, and the
-    scenario never reached the behaviour it checks."""
-    spec = next((s for s in _scenarios() if s.name == failure.scenario), None)
-    if spec is None or not failure.step:
-        return False
-    text = failure.step.split(" ", 2)[-1]
-    types = {kind for kind, step in spec.steps if step == text}
-    return types == {"given"}
+    """Run the scenarios ``selection`` picks against the bug (or the reference for "")."""
+    return run_with(pytester, BUG_CONFTEST.format(name=bug_name), selection)
 
 
 def catches(failures: list[Failure], bug: SeededBug) -> Failure | None:
@@ -120,10 +73,7 @@ def test_the_declared_scenario_catches_the_seeded_bug(
     assert caught is not None, (
         f"{bug.name} ({bug.what}) passed {bug.catches!r}; failures: {failures}"
     )
-    assert not _CRASH.match(caught.reason), f"{bug.name} crashed the scenario: {caught.reason}"
-    assert not _in_setup(caught), (
-        f"{bug.name} broke the scenario's setup, not its checks: {caught.step}: {caught.reason}"
-    )
+    assert not wrong_reason(caught), f"{bug.name}: {wrong_reason(caught)}"
 
 
 def test_the_reference_passes_every_selection_the_bugs_run(pytester: pytest.Pytester) -> None:
