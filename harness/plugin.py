@@ -642,7 +642,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if verdict is None or session is None:
         return
     reporting.record_verdict_in_cucumber(config, verdict)
-    reporting.rewrite_junit_for_ci(config, scenario_results(config), _rerun_base(config))
+    reporting.rewrite_junit_for_ci(config, scenario_results(config), _rerun_base(config), verdict)
     if verdict.verdict is not Verdict.PASSED or session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = verdict.exit_code
     # else: a passed verdict never hides a failure of a test that is not a scenario

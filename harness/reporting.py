@@ -214,7 +214,10 @@ def record_verdict_in_junit(config: pytest.Config, verdict: RunVerdict) -> None:
 
 
 def rewrite_junit_for_ci(
-    config: pytest.Config, results: list[ScenarioResult], rerun_base: tuple[str, ...]
+    config: pytest.Config,
+    results: list[ScenarioResult],
+    rerun_base: tuple[str, ...],
+    verdict: RunVerdict | None = None,
 ) -> None:
     """Once pytest has written its JUnit XML: scenarios named as written, with their facts,
     steps and evidence (``harness.reports.junit``)."""
@@ -222,7 +225,7 @@ def rewrite_junit_for_ci(
     if written is None or hasattr(config, "workerinput") or not written[0].is_file():
         return
     reruns = {r.nodeid: rerun_with(rerun_base, r) for r in results}
-    rewrite_junit(written[0], results, reruns, prefix=written[1])
+    rewrite_junit(written[0], results, reruns, prefix=written[1], verdict=verdict)
 
 
 def record_verdict_in_cucumber(config: pytest.Config, verdict: RunVerdict) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from harness.console import step_lines
-from harness.evidence import for_terminal
-from harness.verdict import ScenarioResult
+from harness.evidence import for_terminal, mask_secrets
+from harness.verdict import RunVerdict, ScenarioResult, Verdict
 
 #: Properties the harness writes on a scenario's test case.
 PROPERTY_RULE = "rule"
@@ -19,6 +19,9 @@ PROPERTY_FAQ = "faq"
 PROPERTY_PROFILE = "profile"
 PROPERTY_LOCATION = "location"
 PROPERTY_RERUN = "rerun"
+#: The test case of the run itself, for a verdict no scenario's case shows.
+RUN_CLASSNAME, RUN_NAME = "sevp-harness", "run"
+_BROKEN = ("error", "failure")
 #: Property names of the harness's own plumbing, never shown to a CI reader.
 _INTERNAL_PREFIX = "sevp-harness-"
 
@@ -39,16 +42,38 @@ def scenario_title(result: ScenarioResult) -> str:
 
 
 def rewrite_junit(
-    path: Path, results: Iterable[ScenarioResult], reruns: dict[str, str], prefix: str = ""
+    path: Path,
+    results: Iterable[ScenarioResult],
+    reruns: dict[str, str],
+    prefix: str = "",
+    verdict: RunVerdict | None = None,
 ) -> None:
-    """Rewrite ``path`` in place; ``reruns`` maps a node id to its rerun command."""
+    """Rewrite ``path`` in place; ``reruns`` maps a node id to its rerun command. A run
+    that neither passed nor failed (an error, an interruption) shows as an error case when
+    no case shows it already: a CI reader who counts errors never sees a clean suite."""
     tree = ET.parse(path)
     by_address = {junit_address(r.nodeid, prefix): r for r in results}
     for case in tree.iter("testcase"):
         result = by_address.get((case.get("classname", ""), case.get("name", "")))
         if result is not None:
             _rewrite_case(case, result, reruns.get(result.nodeid, ""))
+    if verdict is not None and verdict.verdict not in (Verdict.PASSED, Verdict.FAILED):
+        _show_the_run(tree.getroot(), verdict)
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _show_the_run(root: ET.Element, verdict: RunVerdict) -> None:
+    if any(case.find(kind) is not None for case in root.iter("testcase") for kind in _BROKEN):
+        return  # the run's cause (or a scenario's error) is there already
+    suite = next(root.iter("testsuite"), None)
+    if suite is None:
+        return
+    case = ET.SubElement(suite, "testcase", classname=RUN_CLASSNAME, name=RUN_NAME, time="0")
+    reason = for_terminal(mask_secrets(verdict.reason))
+    error = ET.SubElement(case, "error", message=f"{verdict.verdict.value}: {reason}"[:500])
+    error.text = for_terminal(mask_secrets(verdict.headline()))
+    for count in ("tests", "errors"):
+        suite.set(count, str(int(suite.get(count, "0")) + 1))
 
 
 def _rewrite_case(case: ET.Element, result: ScenarioResult, rerun: str) -> None:
