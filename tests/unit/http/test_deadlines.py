@@ -100,19 +100,22 @@ def test_a_short_deadline_is_kept_while_a_longer_one_is_pending(
 ) -> None:
     """The deadline thread sleeps until the earliest deadline it knows and is woken only by
     an earlier one: a 1 s exchange started while a 30 s one is in flight still ends in time."""
-    url = raw_server(trickle_fast)
-    long_one_started = threading.Event()
+    first_request_arrived = threading.Event()
+
+    def trickle_once_arrived(connection: socket.socket, stop: threading.Event) -> None:
+        first_request_arrived.set()  # its sender registered its deadline before sending
+        trickle_fast(connection, stop)
+
+    url = raw_server(trickle_once_arrived)
 
     def long_exchange() -> None:
-        with HttpPortal(url, timeout=30.0) as portal:
-            long_one_started.set()
-            with contextlib.suppress(TargetError):
-                portal.harness_info()
+        with HttpPortal(url, timeout=30.0) as portal, contextlib.suppress(TargetError):
+            portal.harness_info()
 
     waiting = threading.Thread(target=long_exchange, daemon=True)
     waiting.start()
-    assert long_one_started.wait(5)
-    time.sleep(0.3)  # the long exchange is in flight, its deadline the one the thread awaits
+    # the long exchange is in flight, its deadline the one the thread awaits
+    assert first_request_arrived.wait(10)
     started = time.monotonic()
     with HttpPortal(url, timeout=1.0) as portal, pytest.raises(TargetError) as error:
         portal.harness_info()
