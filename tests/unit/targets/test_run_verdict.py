@@ -41,7 +41,14 @@ def harness(*args: str, **popen: object) -> subprocess.Popen[str]:
 
 
 def finished(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
-    out, _ = process.communicate(timeout=timeout)
+    """The run's exit status and console; a run still going at ``timeout`` is killed (its
+    launched portal stops with it: the harness's cleanup or, failing that, the test's)."""
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
     return process.returncode, out
 
 
@@ -234,23 +241,32 @@ def test_a_signal_interrupts_the_run_stops_the_portal_and_writes_the_reports(
         "--http-timeout",
         "60",
     )
-    deadline = time.monotonic() + 60
-    while not marker.exists():  # the second scenario is in flight
-        assert process.poll() is None and time.monotonic() < deadline, process.stdout
-        time.sleep(0.1)
-    portal_pid = int(pidfile.read_text())
-    ports = [int(line.split(":")[-1]) for line in _portal_ports(portal_pid)]
-    process.send_signal(stop)
-    status, console = finished(process, timeout=60)
-    assert status == 128 + stop, console
-    report = assert_verdict_everywhere(
-        folder, console, "interrupted", f"interrupted by {stop.name}"
-    )
-    outcomes = [s["outcome"] for s in report["scenarios"]]
-    assert outcomes[0] == "passed" and set(outcomes[1:]) == {"not run"}
-    assert not _alive(portal_pid), "the launched portal outlived the run"
-    assert not any(_listening(port) for port in ports)
-    assert_diff_refuses(tmp_path, folder, capsys)
+    portal_pid = 0
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():  # the second scenario is in flight
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout
+            time.sleep(0.1)
+        portal_pid = int(pidfile.read_text())
+        ports = [int(line.split(":")[-1]) for line in _portal_ports(portal_pid)]
+        assert ports, "the launched portal's listening ports were not found"
+        process.send_signal(stop)
+        status, console = finished(process, timeout=60)
+        assert status == 128 + stop, console
+        report = assert_verdict_everywhere(
+            folder, console, "interrupted", f"interrupted by {stop.name}"
+        )
+        outcomes = [s["outcome"] for s in report["scenarios"]]
+        assert outcomes[0] == "passed" and set(outcomes[1:]) == {"not run"}
+        assert not _alive(portal_pid), "the launched portal outlived the run"
+        assert not any(_listening(port) for port in ports)
+        assert_diff_refuses(tmp_path, folder, capsys)
+    finally:  # after the checks, whatever failed: nothing this test started outlives it
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        if portal_pid and _alive(portal_pid):
+            os.kill(portal_pid, signal.SIGKILL)
 
 
 def _portal_ports(pid: int) -> list[str]:
