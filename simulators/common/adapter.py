@@ -1,6 +1,6 @@
 """What the simulators' thin HTTP adapters share: reading a JSON body (strictly, bounded, of
 the right media type) and query parameters, writing JSON answers and RFC 9457 problems,
-problems for unknown routes and methods, and the loopback-only Host check."""
+problems for unknown routes and methods, and the loopback-only Host and Origin check."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Collection
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -93,11 +94,19 @@ async def read_json(request: Request) -> object:
     raw = await read_body(request)
     if not raw.strip():
         raise MalformedBody("the request needs a JSON body")
+    require_json_media_type(request)
+    return parse_json(raw)
+
+
+def require_json_media_type(request: Request, *, allow_none: bool = False) -> None:
+    """``UnsupportedMediaType`` unless the request is declared application/json (or, with
+    ``allow_none``, declares no Content-Type at all: an action without a body)."""
+    if allow_none and "content-type" not in request.headers:
+        return
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON_MEDIA_TYPE:
         shown = media_type or "none"
         raise UnsupportedMediaType(f"the body must be {JSON_MEDIA_TYPE}, not {shown}")
-    return parse_json(raw)
 
 
 def parse_json(raw: bytes) -> object:
@@ -183,9 +192,24 @@ def is_loopback_host(host: str) -> bool:
     return is_loopback(name.rstrip("."))
 
 
+def is_loopback_origin(origin: str) -> bool:
+    """Whether an Origin header names a page served from this machine (any port); "null"
+    (a sandboxed frame, a file) and anything unparsable do not."""
+    try:
+        parts = urlsplit(origin.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    return is_loopback(parts.hostname.rstrip("."))
+
+
 class LoopbackHostOnly:
     """ASGI middleware: a request whose Host is not a loopback name or address gets 421,
-    so a page on another origin cannot reach our servers by re-binding its DNS name."""
+    so a page on another origin cannot reach our servers by re-binding its DNS name; so
+    does one whose Origin (which browsers send with cross-site requests) is not a page on
+    this machine, so a page elsewhere cannot make a browser post to our servers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -194,8 +218,13 @@ class LoopbackHostOnly:
         if scope["type"] == "http":
             headers = Headers(scope=scope)
             host = headers.get("host", "")
+            origin = headers.get("origin")
+            detail = ""
             if not is_loopback_host(host):
                 detail = f"the Host {_printable(host)[:100]!r} is not this machine's loopback"
+            elif origin is not None and not is_loopback_origin(origin):
+                detail = f"the Origin {_printable(origin)[:100]!r} is not a page on this machine"
+            if detail:
                 response = problem_response(wire_problem(WireCode.HOST_NOT_ALLOWED, detail))
                 await response(scope, receive, send)
                 return
@@ -262,6 +291,7 @@ __all__ = [
     "UnsupportedMediaType",
     "http_exception_problem",
     "is_loopback_host",
+    "is_loopback_origin",
     "json_response",
     "parse_json",
     "problem_response",
@@ -269,5 +299,6 @@ __all__ = [
     "query_datetime",
     "read_body",
     "read_json",
+    "require_json_media_type",
     "require_secret",
 ]

@@ -194,8 +194,6 @@ class SecurityLimits:
     reset_request_window_minutes: int = 60
     #: The largest request body any server of ours reads; larger ones are refused with 413.
     max_body_bytes: int = 64 * 1024
-    #: How far a signed request's timestamp may be from the receiver's wall clock.
-    signature_tolerance_seconds: int = 300
     #: The total time one SMTP conversation or one POST to SEVIS may take.
     peer_deadline_seconds: float = 10.0
 

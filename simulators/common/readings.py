@@ -125,7 +125,7 @@ class Readings:
                 "password_special_characters: one or more characters, none a letter, digit "
                 f"or space, not {specials!r}"
             )
-        if not EMAIL_PATTERN.match(self.notice_sender):
+        if not EMAIL_PATTERN.fullmatch(self.notice_sender):
             found.append(f"notice_sender: an email address, not {self.notice_sender!r}")
         for notice, subject in self.notice_subjects.by_notice().items():
             if not subject.strip():

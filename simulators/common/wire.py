@@ -71,7 +71,7 @@ class WireCode(str, Enum):
     UNAUTHENTICATED = "unauthenticated"  # a channel or control request without its secret
     BODY_TOO_LARGE = "body-too-large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
-    HOST_NOT_ALLOWED = "host-not-allowed"  # Host is not a loopback name (DNS rebinding)
+    HOST_NOT_ALLOWED = "host-not-allowed"  # Host or Origin not loopback (DNS rebinding, CSRF)
     TOO_MANY_REQUESTS = "too-many-requests"
 
 
@@ -121,7 +121,7 @@ PROBLEM_TITLES: dict[str, str] = {
     WireCode.UNAUTHENTICATED.value: "The request lacks its channel's secret",
     WireCode.BODY_TOO_LARGE.value: "The request body is too large",
     WireCode.UNSUPPORTED_MEDIA_TYPE.value: "The request body must be application/json",
-    WireCode.HOST_NOT_ALLOWED.value: "The Host header does not name this machine",
+    WireCode.HOST_NOT_ALLOWED.value: "The Host or Origin is not this machine",
     WireCode.TOO_MANY_REQUESTS.value: "Too many requests",
 }
 

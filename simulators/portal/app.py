@@ -313,7 +313,7 @@ def _guarded(handler: _Handler, guard: _Guard) -> _Handler:
         except RateLimited as limited:
             return _problem(
                 wire_problem(WireCode.TOO_MANY_REQUESTS, limited.detail),
-                headers={"retry-after": "60"},
+                headers={"retry-after": str(limited.retry_after_seconds)},
             )
         except Exception:
             return await _unexpected(request, None)

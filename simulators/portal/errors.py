@@ -53,8 +53,10 @@ class SevisRefusedChange(PortalError):
 
 class RateLimited(Exception):
     """A client asked for more than the reference allows in a window (SECURITY_LIMITS); the
-    answer is the same whatever the request names, so it tells nothing about accounts."""
+    answer is the same whatever the request names, so it tells nothing about accounts.
+    ``retry_after_seconds`` is how long until the client may ask again (at least 1)."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.retry_after_seconds = max(1, retry_after_seconds)

@@ -148,27 +148,39 @@ def endpoint_problems(endpoints: SimulatorEndpoints) -> list[str]:
     if endpoints.smtp is None:
         problems.append("smtp is required")
     else:
-        if not is_loopback(endpoints.smtp.host):
-            problems.append(f"smtp.host must be a loopback address, not {endpoints.smtp.host!r}")
-        if not 1 <= endpoints.smtp.port <= 65535:
-            problems.append(f"smtp.port must be 1-65535, not {endpoints.smtp.port}")
+        problems.extend(smtp_problems(endpoints.smtp))
     if endpoints.sevis_url is None:
         problems.append("sevis_url is required")
     else:
-        try:
-            parts = urlsplit(endpoints.sevis_url)
-            port = parts.port
-        except ValueError:
-            parts, port = None, None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            problems.append(f"sevis_url must be an http:// URL, not {endpoints.sevis_url!r}")
-        elif not is_loopback(parts.hostname):
-            problems.append(f"sevis_url must name a loopback host, not {parts.hostname!r}")
-        elif port == 0 or parts.query or parts.fragment:
-            problems.append(
-                f"sevis_url must be a base URL with a port, not {endpoints.sevis_url!r}"
-            )
+        problems.extend(sevis_url_problems(endpoints.sevis_url))
     return problems
+
+
+def smtp_problems(smtp: SmtpEndpoint) -> list[str]:
+    """Why the reference would not send mail to ``smtp`` (a loopback host and a port)."""
+    problems = []
+    if not is_loopback(smtp.host):
+        problems.append(f"smtp.host must be a loopback address, not {smtp.host!r}")
+    if not 1 <= smtp.port <= 65535:
+        problems.append(f"smtp.port must be 1-65535, not {smtp.port}")
+    return problems
+
+
+def sevis_url_problems(sevis_url: str) -> list[str]:
+    """Why the reference would not post student changes to ``sevis_url`` (an http(s) base
+    URL on a loopback host)."""
+    try:
+        parts = urlsplit(sevis_url)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return [f"sevis_url must be an http:// URL, not {sevis_url!r}"]
+    if not is_loopback(parts.hostname):
+        return [f"sevis_url must name a loopback host, not {parts.hostname!r}"]
+    if port == 0 or parts.query or parts.fragment:
+        return [f"sevis_url must be a base URL with a port, not {sevis_url!r}"]
+    return []
 
 
 def _problem_of(text: bytes) -> tuple[str, str]:
@@ -187,4 +199,6 @@ __all__ = [
     "OutboundWiring",
     "StudentChangeNotAccepted",
     "endpoint_problems",
+    "sevis_url_problems",
+    "smtp_problems",
 ]

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 
@@ -44,7 +43,12 @@ from simulators.common.wire import SimulatorEndpoints, SmtpEndpoint
 from simulators.mail.smtp import SmtpMailer
 from simulators.portal.app import create_app
 from simulators.portal.options import ReferenceOptions
-from simulators.portal.outbound import HttpStudentChangeSink, OutboundWiring
+from simulators.portal.outbound import (
+    HttpStudentChangeSink,
+    OutboundWiring,
+    sevis_url_problems,
+    smtp_problems,
+)
 from simulators.portal.service import PortalService
 
 #: The exit status of a launch with a missing or bad variable (as argparse uses for usage).
@@ -80,12 +84,14 @@ class ServerSettings:
         sevis_url = need(ENV_SEVIS_URL)
         port = _port(need(ENV_PORT), ENV_PORT, problems, allow_zero=True)
         sevis_secret, control_secret = need(ENV_SEVIS_SECRET), need(ENV_CONTROL_SECRET)
+        # where it sends: the same check as PUT /_harness/simulators (loopback only)
         if sevis_url:
-            parts = urlsplit(sevis_url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                problems.append(f"{ENV_SEVIS_URL} must be an http:// URL, not {sevis_url!r}")
+            problems.extend(f"{ENV_SEVIS_URL}: {p}" for p in sevis_url_problems(sevis_url))
         if host and not _is_host(host):
             problems.append(f"{ENV_SMTP_HOST} is not a host name or address: {host!r}")
+        elif host and smtp_port:
+            smtp = SmtpEndpoint(host, smtp_port)
+            problems.extend(f"{ENV_SMTP_HOST}: {p}" for p in smtp_problems(smtp))
         if problems:
             raise SettingsError("; ".join(problems))
         secrets = ChannelSecrets(sevis_secret, control_secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import secrets
 import threading
 from collections import Counter, deque
@@ -427,9 +428,11 @@ class PortalService:
         if client and not self.backend.count_request(
             "client " + client, now, window, limits.reset_requests_per_client
         ):
+            wait = self.backend.next_request_allowed("client " + client, now, window)
             raise RateLimited(
                 f"more than {limits.reset_requests_per_client} password reset requests in "
-                f"{limits.reset_request_window_minutes} minutes; try again later"
+                f"{limits.reset_request_window_minutes} minutes; try again later",
+                math.ceil(wait.total_seconds()),
             )
         account = self.backend.account_by_email(email)
         if account is None or not account.registered:

@@ -43,6 +43,7 @@ from simulators.common.adapter import (
     query_datetime,
     read_body,
     read_json,
+    require_json_media_type,
     require_secret,
 )
 from simulators.common.domain import OptType, PerformedBy
@@ -254,8 +255,11 @@ def _guarded(handler: _Handler) -> _Handler:
 
 
 async def _optional_json(request: Request) -> object:
-    """The JSON body, or ``{}`` when there is none (actions whose members all default)."""
+    """The JSON body, or ``{}`` when there is none (actions whose members all default).
+    An empty body declared as another media type is refused all the same: a page on
+    another origin can post an empty form or text/plain without asking the browser first."""
     if not (await read_body(request)).strip():
+        require_json_media_type(request, allow_none=True)
         return {}
     return await read_json(request)
 

@@ -40,6 +40,14 @@ class PortalBackend:
         self.reset_requests[key] = [*recent, now]
         return True
 
+    def next_request_allowed(self, key: str, now: datetime, window: timedelta) -> timedelta:
+        """How long after ``now`` the oldest request under ``key`` leaves the ``window``
+        (when ``count_request`` counts one again); never more than the window."""
+        recent = [t for t in self.reset_requests.get(key, []) if now - t < window]
+        if not recent:
+            return timedelta(0)
+        return min(window, min(recent) + window - now)
+
     def account_by_email(self, email: str) -> Account | None:
         """The username is the email address; case does not matter in an address."""
         wanted = email.strip().casefold()

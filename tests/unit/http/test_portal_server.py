@@ -63,6 +63,36 @@ def test_a_bad_variable_is_named(name: str, value: str, words: str) -> None:
     assert words in err.getvalue()
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("SEVP_HARNESS_SMTP_HOST", "mail.example.com", "smtp.host must be a loopback address"),
+        ("SEVP_HARNESS_SMTP_HOST", "10.0.0.1", "smtp.host must be a loopback address"),
+        ("SEVP_HARNESS_SEVIS_URL", "http://sevis.example.com:8081", "must name a loopback host"),
+        ("SEVP_HARNESS_SEVIS_URL", "http://127.0.0.1:0", "must be a base URL with a port"),
+        ("SEVP_HARNESS_SEVIS_URL", "http://127.0.0.1:99999", "must be an http:// URL"),
+    ],
+)
+def test_the_simulators_must_be_on_loopback_as_for_a_repoint(
+    name: str, value: str, words: str
+) -> None:
+    """The same check as PUT /_harness/simulators: a reference must not send elsewhere."""
+    with pytest.raises(SettingsError, match=re.escape(f"{name}: ")):
+        ServerSettings.from_environ(GOOD | {name: value})
+    err = io.StringIO()
+    assert main(GOOD | {name: value}, err=err) == 2
+    assert words in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
+def test_loopback_names_are_accepted() -> None:
+    environ = GOOD | {
+        "SEVP_HARNESS_SMTP_HOST": "localhost",
+        "SEVP_HARNESS_SEVIS_URL": "http://[::1]:8081",
+    }
+    assert ServerSettings.from_environ(environ).sevis_url == "http://[::1]:8081"
+
+
 def test_session_limits_are_optional_variables_in_minutes() -> None:
     unset = portal_settings_from_environ(GOOD).readings
     assert unset.session_idle_timeout_minutes is None

@@ -68,6 +68,26 @@ def test_reset_requests_beyond_the_limit_send_nothing_and_answer_alike(world, ki
     assert len(world.mailer.to(record.email, kit.NoticeId.PASSWORD_RESET)) == len(sent) + 1
 
 
+def test_a_client_over_its_reset_limit_is_told_when_it_may_ask_again(world) -> None:
+    from simulators.portal.errors import RateLimited
+
+    portal, client = world.portal, "192.0.2.7"
+    portal.request_password_reset_from(client, "n0@example.test")  # the oldest in the window
+    world.advance(minutes=10)
+    for i in range(1, SECURITY_LIMITS.reset_requests_per_client):
+        portal.request_password_reset_from(client, f"n{i}@example.test")
+    world.advance(minutes=20)
+    with pytest.raises(RateLimited) as caught:
+        portal.request_password_reset_from(client, "late@example.test")
+    waited = SECURITY_LIMITS.reset_request_window_minutes - 30
+    assert caught.value.retry_after_seconds == waited * 60
+    world.advance(minutes=waited)
+    portal.request_password_reset_from(client, "again@example.test")  # the oldest has left
+    with pytest.raises(RateLimited) as caught:
+        portal.request_password_reset_from(client, "late@example.test")
+    assert caught.value.retry_after_seconds == 10 * 60  # until the next oldest leaves
+
+
 @pytest.mark.parametrize("end", [date(9999, 12, 31), date(9999, 7, 1)])
 def test_a_record_with_dates_past_the_calendar_is_refused_whole(world, kit, end) -> None:
     record = kit.student_record()

@@ -205,3 +205,44 @@ def test_the_harness_inbound_only_app_has_no_actions() -> None:
 
     with serve_in_thread(create_app(ChangesOnly())) as app:
         assert call(app, "GET", "/students").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/daily-sync",
+        f"/students/{SEVIS_ID}/reset-portal-account",
+        "/opt-requests/{request}/uscis-receive",
+        "/opt-requests/{request}/uscis-approve",
+        "/opt-requests/{request}/uscis-deny",
+    ],
+)
+def test_an_empty_cross_site_post_to_an_action_is_refused(
+    served: ServedApp, sevis: SevisService, path: str, content_type: str
+) -> None:
+    """A page elsewhere can post an empty form or text/plain without a preflight: an action
+    whose members all default must still refuse a body declared as another media type."""
+    request_id = enrolled_with_opt(served)
+    before = _state(sevis)
+    url = served.url + path.replace("{request}", request_id)
+    answer = requests.post(url, data=b"", headers={"Content-Type": content_type}, timeout=TIMEOUT)
+    assert (answer.status_code, answer.json()["code"]) == (415, "unsupported-media-type")
+    assert _state(sevis) == before
+
+
+def test_an_action_without_a_body_or_with_an_empty_json_one_runs(served: ServedApp) -> None:
+    for headers in ({}, {"Content-Type": "application/json"}):
+        answer = requests.post(served.url + "/daily-sync", headers=headers, timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text
+
+
+def test_a_post_from_a_page_elsewhere_is_refused(served: ServedApp, sevis: SevisService) -> None:
+    before = _state(sevis)
+    answer = requests.post(
+        served.url + "/daily-sync", headers={"Origin": "https://attacker.example"}, timeout=TIMEOUT
+    )
+    assert (answer.status_code, answer.json()["code"]) == (421, "host-not-allowed")
+    assert _state(sevis) == before
