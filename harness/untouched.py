@@ -57,10 +57,12 @@ class Untouched:
         )
 
     def changes(self, world: World, student: StudentActor) -> list[str]:
-        """What differs now, in words; over the wire the mail window is waited out first,
-        since an email the refusal sent may arrive a moment late."""
-        if world.mail_wait > 0:
-            world.mail.wait_until(lambda: len(world.mail.messages()) > self.emails, world.mail_wait)
+        """What differs now, in words; over the wire the mail patience is waited out first,
+        since an email the refusal sent may arrive a moment (or a declared delay) late."""
+        if world.mail_patience > 0:  # the mail wait, or a longer declared mail delay
+            world.mail.wait_until(
+                lambda: len(world.mail.messages()) > self.emails, world.mail_patience
+            )
         now = Untouched.observe(world, student)
         changed = []
         for item in fields(self):

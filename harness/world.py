@@ -85,11 +85,17 @@ AWAITED_MAIL_PATIENCE = 3.0
 FIRST_PASSWORD_WORD = "Opt"
 
 
+def password_special_character(readings: Readings = REFERENCE_READINGS) -> str:
+    """A special character the portal's declared set allows: one of the narrow official set
+    when the declared set has one (so that either reading accepts it), else the first one."""
+    declared = readings.password_special_characters
+    return next((c for c in NARROW_SPECIAL_CHARACTERS if c in declared), declared[0])
+
+
 def harness_password(word: str, readings: Readings = REFERENCE_READINGS) -> str:
     """A password every allowed policy accepts: 12+ characters, letters, digits, and
     specials only from the narrow official set (or the declared set), no SEVIS ID."""
-    declared = readings.password_special_characters
-    special = next((c for c in NARROW_SPECIAL_CHARACTERS if c in declared), declared[0])
+    special = password_special_character(readings)
     return f"{word}{special}Portal{special}2026"
 
 
@@ -110,7 +116,6 @@ class StudentActor:
     opt_start: date | None = None
     opt_end: date | None = None
     employers: dict[str, EmployerView] = field(default_factory=dict)  # by name, as last seen
-    deleted: dict[str, EmployerView] = field(default_factory=dict)  # as seen before deletion
     earlier_sessions: list[str] = field(default_factory=list)
     session_used_at: datetime | None = None  # the clock when the session was last used
     session_started_at: datetime | None = None  # ... and when it began (the login)
@@ -410,14 +415,12 @@ class World:
         self.mail.close_mailbox(student.email)
 
     def wait_for_another_copy(self, student: StudentActor, notice: Notice) -> None:
-        """Over the wire, give a second copy of ``notice`` the mail wait to come."""
-        if self.mail_wait > 0:
-            self.mail.wait_until(lambda: len(self.emails_now(student, notice)) > 1, self.mail_wait)
-
-    def portal_emails(self) -> list[StoredMessage]:
-        """Every message the portal sent, by its sender, in every mailbox."""
-        senders = {notice.sender.lower() for notice in self.notices}
-        return [m for m in self.mail.messages() if m.sender.lower() in senders]
+        """Over the wire, give a second copy of ``notice`` the mail patience to come (the mail
+        wait, or the declared mail delay and a grace when that is longer)."""
+        if self.mail_patience > 0:
+            self.mail.wait_until(
+                lambda: len(self.emails_now(student, notice)) > 1, self.mail_patience
+            )
 
     def _mailbox_summary(self, address: str) -> str:
         subjects = [
@@ -569,6 +572,12 @@ class World:
 
     def make_password(self, word: str) -> str:
         return harness_password(word, self.readings)
+
+    def password_of_length(self, length: int) -> str:
+        """A password of exactly ``length`` characters that meets every other part of the
+        policy: a letter, a digit, and a special character the portal declares."""
+        special = password_special_character(self.readings)
+        return (f"Pw1{special}" + "x" * length)[:length]
 
     def employers(self, student: StudentActor) -> list[EmployerView]:
         seen = self.portal.employers(self.session_of(student))

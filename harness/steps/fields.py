@@ -155,8 +155,9 @@ def enter_bad_employer_address(world: World, name: str) -> Entered:
     employer = world.employer_named(student, name)
     bad = replace(employer.address, zip_code=employer.address.zip_code[:4])
     edit = EmployerEdit(address=bad)
-    world.attempt(
-        lambda: world.edit_employer_in(world.session_of(student), employer.employer_id, edit)
+    session = world.session_of(student)  # before the write is observed: a login is a change
+    world.attempt_write(
+        student, lambda: world.edit_employer_in(session, employer.employer_id, edit)
     )
     return Entered("address", employer.address, employer.employer_id)
 

@@ -54,7 +54,7 @@ def _exactly_one(world: World, student: StudentActor, notice: str) -> None:
     """One email, and over the wire no second copy within the mail window either."""
     wanted = world.notice(notice)
     found = world.emails(student, wanted)
-    if len(found) == 1 and world.mail_wait > 0:  # a second copy may come a moment late
+    if len(found) == 1 and world.mail_patience > 0:  # a second copy may come late
         world.wait_for_another_copy(student, wanted)
         found = world.emails(student, wanted)
     if len(found) != 1:

@@ -37,14 +37,23 @@ def _outsider(world: World) -> Any:
 
 
 def _answer(action: Any) -> str:
-    """What the portal made of an action: "accepted", or the code or status it refused with."""
+    """What the portal made of a student's action: "accepted", or the code it refused with.
+    Only a refusal the contract knows is an answer: a server error or an unreachable target
+    (TargetError) fails the step, so two crashes never read as "the same answer"."""
     try:
         action()
     except PortalError as refusal:
         return refusal.code.value
+    return "accepted"
+
+
+def _outsider_answer(action: Any) -> str:
+    """What the portal made of an outsider's request: "accepted", the code it refused with,
+    or the HTTP status of a refusal outside the contract (a 401 or 403 from the channel)."""
+    try:
+        return _answer(action)
     except TargetError as error:
         return f"refused {error.status}" if error.status is not None else str(error)
-    return "accepted"
 
 
 # --- guessing passwords ----------------------------------------------------------------------
@@ -78,7 +87,9 @@ def reset_button_burst(world: World, times: int) -> None:
 
 @then(parsers.parse('the student receives fewer than {count:d} "{notice}" emails'))
 def fewer_emails_than(world: World, count: int, notice: str) -> None:
-    found = world.emails(world.student, world.notice(notice))
+    # wait for the count the portal must not reach: a portal that mails after it answers
+    # would otherwise be read when its first email comes, before the rest of the burst
+    found = world.emails(world.student, world.notice(notice), at_least=count)
     if len(found) >= count:
         raise ScenarioFailure(f"{len(found)} {notice!r} emails came: the requests are not limited")
 
@@ -94,13 +105,13 @@ def forged_sync(world: World) -> None:
     forged = Transmission(
         "FORGED-" + secrets.token_hex(4), TransmissionKind.DAILY_SYNC, world.clock.now(), record
     )
-    world.outsider_outcome = _answer(lambda: outsider.deliver(forged))
+    world.outsider_outcome = _outsider_answer(lambda: outsider.deliver(forged))
 
 
 @when("someone without the control API's secret asks the portal to forget every account")
 def forged_reset(world: World) -> None:
     outsider = _outsider(world)
-    world.outsider_outcome = _answer(outsider.reset)
+    world.outsider_outcome = _outsider_answer(outsider.reset)
 
 
 @then("the portal refuses that request as unauthenticated")

@@ -167,13 +167,23 @@ def other_student_acts(world: World, action: str) -> None:
 
 
 def _traces_of(world: World, student: StudentActor) -> dict[str, str]:
-    """What would give ``student``'s data away in another student's view."""
+    """What would give ``student``'s data away in another student's view (its repr). A
+    profile shows the name as its parts, so each part is traced as the field it is in; a
+    part or street the other student shares is no trace (their own view shows it too)."""
+    other = world.other_student.new
+    new = student.new
     traces = {
         "SEVIS ID": student.sevis_id,
         "email": student.email,
         "name": student.full_name,
-        "phone": student.new.phone,
+        "phone": new.phone,
     }
+    if new.given_name != other.given_name:
+        traces["given name"] = f"given_name={new.given_name!r}"
+    if new.surname != other.surname:
+        traces["surname"] = f"surname={new.surname!r}"
+    if new.us_address.street != other.us_address.street:
+        traces["US address street"] = new.us_address.street
     for name, employer in student.employers.items():
         traces[f"employer {name!r}"] = name
         traces[f"employer id of {name!r}"] = employer.employer_id
